@@ -1,0 +1,9 @@
+/**
+ * linmem: a WebAssembly linear memory, an address space with Linux's mmap family over it, the
+ * malloc families Emscripten ships, and a replayer comparing them on real traces.
+ */
+module dev.linmem {
+    exports dev.linmem.memory;
+    exports dev.linmem.space;
+    exports dev.linmem.alloc;
+}
