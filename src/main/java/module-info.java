@@ -6,4 +6,5 @@ module dev.linmem {
     exports dev.linmem.memory;
     exports dev.linmem.space;
     exports dev.linmem.alloc;
+    exports dev.linmem.replay;
 }

@@ -1,0 +1,37 @@
+package dev.linmem.replay;
+
+import java.util.Set;
+
+/**
+ * A memory-management strategy the replayer compares: registered by {@link #name()} in a
+ * {@link TargetRegistry}, with declared {@link #capabilities()}, and a factory of fresh
+ * {@link Machine}s, one per replay.
+ *
+ * <p>Adding a strategy means implementing this interface and adding one line to {@link
+ * TargetRegistry#standard()}.
+ */
+public interface Target {
+
+    /** The name users type ({@code --targets linmem,emscripten}): lower case, words joined by '-'. */
+    String name();
+
+    /** One line saying what the strategy is, for reports. */
+    String description();
+
+    /** The kinds of recorded event this target replays. */
+    Set<Capability> capabilities();
+
+    /**
+     * True when this target should replay a trace with the given profile by default. The default
+     * rule: the target replays every kind of event the trace holds, and it is a heap target
+     * (declares {@link Capability#HEAP}) exactly when the trace is a heap trace, so system-call
+     * traces go to the mmap-level strategies and heap traces to the allocators.
+     */
+    default boolean fits(TraceProfile profile) {
+        return capabilities().containsAll(profile.eventKinds())
+                && capabilities().contains(Capability.HEAP) == profile.isHeapTrace();
+    }
+
+    /** A fresh machine for one replay. */
+    Machine newMachine(TargetOptions options);
+}
