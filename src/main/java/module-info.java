@@ -7,4 +7,5 @@ module dev.linmem {
     exports dev.linmem.space;
     exports dev.linmem.alloc;
     exports dev.linmem.replay;
+    exports dev.linmem.replay.trace;
 }
