@@ -161,4 +161,12 @@ public interface LinearMemory {
 
     /** A snapshot of this memory's statistics. */
     LinearMemoryStats stats();
+
+    /**
+     * Checks the implementation's structural invariants (size, page table, commit count, waiter
+     * queues). Call it while no other thread uses the memory.
+     *
+     * @throws IllegalStateException naming the first invariant found broken
+     */
+    void checkInvariants();
 }

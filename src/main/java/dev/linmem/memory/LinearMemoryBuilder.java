@@ -48,8 +48,36 @@ public final class LinearMemoryBuilder {
         return hostLimitPages;
     }
 
-    /** Creates the memory. */
+    /**
+     * The most pages the built memory may ever have: the type's maximum (or its address type's
+     * bound), capped by {@link #hostLimitPages()} and, for memory64, by what a two-level page
+     * table covers (2^38 pages).
+     */
+    public long limitPages() {
+        long limit = Math.min(type.effectiveMaximumPages(), hostLimitPages);
+        return type.addressType() == AddressType.I64 ? Math.min(limit, PageDirectory.MAX_LIMIT_PAGES) : limit;
+    }
+
+    /**
+     * Creates the memory: wasm32 memories get a one-level page table, memory64 memories a
+     * two-level one; the backing picks heap or direct page buffers.
+     *
+     * @throws IllegalArgumentException if the type's initial pages exceed {@link #limitPages()}
+     */
     public LinearMemory build() {
-        throw new UnsupportedOperationException("LinearMemory implementation lands with issue 2");
+        long limitPages = limitPages();
+        if (type.initialPages() > limitPages) {
+            throw new IllegalArgumentException("initial pages " + type.initialPages()
+                    + " exceed the host limit of " + limitPages + " pages");
+        }
+        boolean wasm32 = type.addressType() == AddressType.I32;
+        switch (backing) {
+            case HEAP:
+                return wasm32 ? new HeapMemory32(type, limitPages) : new HeapMemory64(type, limitPages);
+            case DIRECT:
+                return wasm32 ? new DirectMemory32(type, limitPages) : new DirectMemory64(type, limitPages);
+            default:
+                throw new AssertionError(backing);
+        }
     }
 }

@@ -1,0 +1,302 @@
+package dev.linmem.memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A linear memory whose wasm pages are direct (off-heap) {@link ByteBuffer}s of
+ * {@link #PAGE_BYTES} bytes, each 8-byte aligned.
+ *
+ * <h2>Layout</h2>
+ * Page {@code p} is a direct buffer of exactly {@code PAGE_BYTES} bytes (or {@code null} while
+ * uncommitted) found through {@link #pageAt}; the subclass decides the table's shape. Values are
+ * little-endian; buffer positions and limits are never used (all access is absolute), so pages
+ * can be shared between threads.
+ *
+ * <h2>Algorithm</h2>
+ * <ul>
+ *   <li><b>Access</b>: as {@link HeapLinearMemory}, with a {@code byteBufferViewVarHandle}.</li>
+ *   <li><b>Atomics</b>: hardware atomics through the same view handles. Direct buffers keep their
+ *       atomic access modes on every JDK (only heap views lost them in JDK 23), provided the
+ *       address is aligned: each page starts 8-byte aligned ({@link #allocatePage}) and atomics
+ *       are naturally aligned within it.</li>
+ *   <li><b>Release</b>: a discarded page's buffer is dropped; the JDK frees its native memory
+ *       when the buffer is collected.</li>
+ * </ul>
+ */
+abstract class DirectLinearMemory extends AbstractLinearMemory {
+
+    private static final VarHandle I16 = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Alignment of every page buffer's first byte: the widest atomic. */
+    static final int PAGE_ALIGNMENT_BYTES = 8;
+
+    DirectLinearMemory(MemoryType type, long limitPages) {
+        super(type, Backing.DIRECT, limitPages);
+    }
+
+    /** The page's buffer, or {@code null} while it is uncommitted. {@code pageIndex} is below the size. */
+    abstract ByteBuffer pageAt(long pageIndex);
+
+    /** The page's buffer, allocating (committing) it if needed. {@code pageIndex} is below the size. */
+    abstract ByteBuffer committedPageAt(long pageIndex);
+
+    /** A zeroed, 8-byte aligned, little-endian direct buffer of exactly {@code PAGE_BYTES}. */
+    static ByteBuffer allocatePage() {
+        ByteBuffer page = ByteBuffer.allocateDirect(PAGE_BYTES);
+        if (page.alignmentOffset(0, PAGE_ALIGNMENT_BYTES) != 0) {
+            page = ByteBuffer.allocateDirect(PAGE_BYTES + PAGE_ALIGNMENT_BYTES - 1)
+                    .alignedSlice(PAGE_ALIGNMENT_BYTES).limit(PAGE_BYTES).slice();
+        }
+        return page.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    // ---------------------------------------------------------------- scalar access
+
+    @Override
+    public final byte getI8(long address) {
+        checkAccess(address, 1);
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : page.get((int) address & OFFSET_MASK);
+    }
+
+    @Override
+    public final void putI8(long address, byte value) {
+        checkAccess(address, 1);
+        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, value);
+    }
+
+    @Override
+    public final short getI16(long address) {
+        checkAccess(address, 2);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 2) {
+            return (short) getBytesLE(address, 2);
+        }
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : (short) I16.get(page, offset);
+    }
+
+    @Override
+    public final void putI16(long address, short value) {
+        checkAccess(address, 2);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 2) {
+            putBytesLE(address, value, 2);
+            return;
+        }
+        I16.set(committedPageAt(address >>> PAGE_SHIFT), offset, value);
+    }
+
+    @Override
+    public final int getI32(long address) {
+        checkAccess(address, 4);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 4) {
+            return (int) getBytesLE(address, 4);
+        }
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : (int) I32.get(page, offset);
+    }
+
+    @Override
+    public final void putI32(long address, int value) {
+        checkAccess(address, 4);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 4) {
+            putBytesLE(address, value, 4);
+            return;
+        }
+        I32.set(committedPageAt(address >>> PAGE_SHIFT), offset, value);
+    }
+
+    @Override
+    public final long getI64(long address) {
+        checkAccess(address, 8);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 8) {
+            return getBytesLE(address, 8);
+        }
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : (long) I64.get(page, offset);
+    }
+
+    @Override
+    public final void putI64(long address, long value) {
+        checkAccess(address, 8);
+        int offset = (int) address & OFFSET_MASK;
+        if (offset > PAGE_BYTES - 8) {
+            putBytesLE(address, value, 8);
+            return;
+        }
+        I64.set(committedPageAt(address >>> PAGE_SHIFT), offset, value);
+    }
+
+    @Override
+    public final float getF32(long address) {
+        return Float.intBitsToFloat(getI32(address));
+    }
+
+    @Override
+    public final void putF32(long address, float value) {
+        putI32(address, Float.floatToRawIntBits(value));
+    }
+
+    @Override
+    public final double getF64(long address) {
+        return Double.longBitsToDouble(getI64(address));
+    }
+
+    @Override
+    public final void putF64(long address, double value) {
+        putI64(address, Double.doubleToRawLongBits(value));
+    }
+
+    // ---------------------------------------------------------------- spans
+
+    @Override
+    final void readSpan(long address, byte[] dst, int dstOffset, int lengthBytes) {
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        if (page == null) {
+            System.arraycopy(ZEROS, 0, dst, dstOffset, lengthBytes);
+        } else {
+            page.get((int) address & OFFSET_MASK, dst, dstOffset, lengthBytes);
+        }
+    }
+
+    @Override
+    final void writeSpan(long address, byte[] src, int srcOffset, int lengthBytes) {
+        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, src, srcOffset, lengthBytes);
+    }
+
+    @Override
+    final void readSpan(long address, ByteBuffer dst, int lengthBytes) {
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        int at = dst.position();
+        if (page == null) {
+            dst.put(ZEROS, 0, lengthBytes);
+        } else {
+            dst.put(at, page, (int) address & OFFSET_MASK, lengthBytes);
+            dst.position(at + lengthBytes);
+        }
+    }
+
+    @Override
+    final void writeSpan(long address, ByteBuffer src, int lengthBytes) {
+        int at = src.position();
+        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, src, at, lengthBytes);
+        src.position(at + lengthBytes);
+    }
+
+    @Override
+    final void fillSpan(long address, int lengthBytes, byte value) {
+        ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
+        int offset = (int) address & OFFSET_MASK;
+        int end = offset + lengthBytes;
+        long pattern = (value & 0xFFL) * 0x0101_0101_0101_0101L;
+        int at = offset;
+        for (; at < end && (at & 7) != 0; at++) {
+            page.put(at, value);
+        }
+        for (; at + 8 <= end; at += 8) {
+            I64.set(page, at, pattern);
+        }
+        for (; at < end; at++) {
+            page.put(at, value);
+        }
+    }
+
+    @Override
+    final void copySpan(long dstAddress, long srcAddress, int lengthBytes) {
+        ByteBuffer src = pageAt(srcAddress >>> PAGE_SHIFT);
+        int srcOffset = (int) srcAddress & OFFSET_MASK;
+        int dstOffset = (int) dstAddress & OFFSET_MASK;
+        if (src == null) {
+            ByteBuffer dst = pageAt(dstAddress >>> PAGE_SHIFT);
+            if (dst != null) {
+                dst.put(dstOffset, ZEROS, 0, lengthBytes);
+            }
+            return;
+        }
+        ByteBuffer dst = committedPageAt(dstAddress >>> PAGE_SHIFT);
+        if (dst == src) {
+            // Same page: copy through a temporary so overlap in either direction is memmove,
+            // without relying on how the JDK orders an in-buffer copy.
+            byte[] staging = new byte[lengthBytes];
+            src.get(srcOffset, staging, 0, lengthBytes);
+            dst.put(dstOffset, staging, 0, lengthBytes);
+        } else {
+            dst.put(dstOffset, src, srcOffset, lengthBytes);
+        }
+    }
+
+    // ---------------------------------------------------------------- atomics
+
+    @Override
+    final int loadI32Atomic(long address) {
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : (int) I32.getVolatile(page, (int) address & OFFSET_MASK);
+    }
+
+    @Override
+    final void storeI32Atomic(long address, int value) {
+        I32.setVolatile(committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, value);
+    }
+
+    @Override
+    final int rmwI32(long address, AtomicOp op, int operand) {
+        ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
+        int offset = (int) address & OFFSET_MASK;
+        switch (op) {
+            case ADD: return (int) I32.getAndAdd(page, offset, operand);
+            case SUB: return (int) I32.getAndAdd(page, offset, -operand);
+            case AND: return (int) I32.getAndBitwiseAnd(page, offset, operand);
+            case OR: return (int) I32.getAndBitwiseOr(page, offset, operand);
+            case XOR: return (int) I32.getAndBitwiseXor(page, offset, operand);
+            case EXCHANGE: return (int) I32.getAndSet(page, offset, operand);
+            default: throw new AssertionError(op);
+        }
+    }
+
+    @Override
+    final int compareExchangeI32(long address, int expected, int replacement) {
+        return (int) I32.compareAndExchange(committedPageAt(address >>> PAGE_SHIFT),
+                (int) address & OFFSET_MASK, expected, replacement);
+    }
+
+    @Override
+    final long loadI64Atomic(long address) {
+        ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
+        return page == null ? 0 : (long) I64.getVolatile(page, (int) address & OFFSET_MASK);
+    }
+
+    @Override
+    final void storeI64Atomic(long address, long value) {
+        I64.setVolatile(committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, value);
+    }
+
+    @Override
+    final long rmwI64(long address, AtomicOp op, long operand) {
+        ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
+        int offset = (int) address & OFFSET_MASK;
+        switch (op) {
+            case ADD: return (long) I64.getAndAdd(page, offset, operand);
+            case SUB: return (long) I64.getAndAdd(page, offset, -operand);
+            case AND: return (long) I64.getAndBitwiseAnd(page, offset, operand);
+            case OR: return (long) I64.getAndBitwiseOr(page, offset, operand);
+            case XOR: return (long) I64.getAndBitwiseXor(page, offset, operand);
+            case EXCHANGE: return (long) I64.getAndSet(page, offset, operand);
+            default: throw new AssertionError(op);
+        }
+    }
+
+    @Override
+    final long compareExchangeI64(long address, long expected, long replacement) {
+        return (long) I64.compareAndExchange(committedPageAt(address >>> PAGE_SHIFT),
+                (int) address & OFFSET_MASK, expected, replacement);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.linmem.memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * A memory64 direct memory: a two-level table of direct page buffers, so the page count is not
+ * bounded by one Java array.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ *   page index p (long):  | chunk c = p >>> CHUNK_SHIFT | slot s = p & CHUNK_MASK |
+ *
+ *   directory: ByteBuffer[ceil(limitPages / CHUNK_PAGES)][]   fixed at creation
+ *   chunk c:   ByteBuffer[CHUNK_PAGES]           allocated when growth reaches it
+ *   slot s:    direct buffer of PAGE_BYTES, or null (uncommitted)
+ * </pre>
+ *
+ * <h2>Invariants</h2>
+ * <ol>
+ *   <li>The directory never changes length; chunk {@code c} is non-null iff
+ *       {@code c * CHUNK_PAGES < pages}; a chunk, once installed, is never replaced.</li>
+ *   <li>Slots at or above {@code pages} are null.</li>
+ * </ol>
+ *
+ * <h2>Algorithm</h2>
+ * <ul>
+ *   <li><b>Grow</b>: allocate the chunks the new pages need and publish them (release stores)
+ *       before the size is published; existing chunks and pages stay where they are.</li>
+ *   <li><b>Commit</b>: as in {@link HeapMemory32}, a compare-and-set on the chunk's slot.</li>
+ * </ul>
+ */
+final class DirectMemory64 extends DirectLinearMemory {
+
+    private static final VarHandle CHUNK = MethodHandles.arrayElementVarHandle(ByteBuffer[][].class);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ByteBuffer[].class);
+
+    private final ByteBuffer[][] directory;
+
+    DirectMemory64(MemoryType type, long limitPages) {
+        super(type, limitPages);
+        this.directory = new ByteBuffer[PageDirectory.directorySlots(limitPages)][];
+        reserveTable(0, type.initialPages());
+        this.sizeBytes = type.initialPages() << PAGE_SHIFT;
+    }
+
+    @Override
+    ByteBuffer pageAt(long pageIndex) {
+        ByteBuffer[] chunk = directory[(int) (pageIndex >>> PageDirectory.CHUNK_SHIFT)];
+        return chunk == null ? null : chunk[(int) pageIndex & PageDirectory.CHUNK_MASK];
+    }
+
+    @Override
+    ByteBuffer committedPageAt(long pageIndex) {
+        ByteBuffer[] chunk = directory[(int) (pageIndex >>> PageDirectory.CHUNK_SHIFT)];
+        if (chunk != null) {
+            ByteBuffer page = chunk[(int) pageIndex & PageDirectory.CHUNK_MASK];
+            if (page != null) {
+                return page;
+            }
+        }
+        return commit(pageIndex);
+    }
+
+    private ByteBuffer commit(long pageIndex) {
+        ByteBuffer[] chunk = chunkAt(pageIndex);
+        int slot = (int) pageIndex & PageDirectory.CHUNK_MASK;
+        ByteBuffer fresh = allocatePage();
+        ByteBuffer witness = (ByteBuffer) SLOT.compareAndExchange(chunk, slot, (ByteBuffer) null, fresh);
+        if (witness != null) {
+            return witness;
+        }
+        countCommit();
+        return fresh;
+    }
+
+    /** The chunk holding a page below the size, read with acquire after a volatile read of the size. */
+    private ByteBuffer[] chunkAt(long pageIndex) {
+        long pages = pages();
+        check(pageIndex < pages, "page " + pageIndex + " beyond the size " + pages);
+        return (ByteBuffer[]) CHUNK.getAcquire(directory, (int) (pageIndex >>> PageDirectory.CHUNK_SHIFT));
+    }
+
+    @Override
+    void reserveTable(long oldPages, long newPages) {
+        for (int c = PageDirectory.firstNewChunk(oldPages); c < PageDirectory.chunksFor(newPages); c++) {
+            if (directory[c] == null) {
+                CHUNK.setRelease(directory, c, new ByteBuffer[PageDirectory.CHUNK_PAGES]);
+            }
+        }
+    }
+
+    @Override
+    boolean isCommitted(long pageIndex) {
+        return SLOT.getVolatile(chunkAt(pageIndex), (int) pageIndex & PageDirectory.CHUNK_MASK) != null;
+    }
+
+    @Override
+    boolean releasePage(long pageIndex) {
+        return SLOT.getAndSet(chunkAt(pageIndex), (int) pageIndex & PageDirectory.CHUNK_MASK, (ByteBuffer) null) != null;
+    }
+
+    @Override
+    long countCommittedSlots() {
+        long committed = 0;
+        for (ByteBuffer[] chunk : directory) {
+            if (chunk != null) {
+                for (ByteBuffer page : chunk) {
+                    if (page != null) {
+                        committed++;
+                    }
+                }
+            }
+        }
+        return committed;
+    }
+
+    @Override
+    void checkTable(long pages) {
+        check(directory.length == PageDirectory.directorySlots(limitPages), "directory length changed");
+        for (int c = 0; c < directory.length; c++) {
+            ByteBuffer[] chunk = directory[c];
+            long firstPage = (long) c << PageDirectory.CHUNK_SHIFT;
+            check((chunk != null) == (firstPage < pages), "chunk " + c + " presence wrong for " + pages + " pages");
+            if (chunk == null) {
+                continue;
+            }
+            check(chunk.length == PageDirectory.CHUNK_PAGES, "chunk " + c + " has " + chunk.length + " slots");
+            for (int s = 0; s < chunk.length; s++) {
+                ByteBuffer page = chunk[s];
+                check(page == null || (firstPage + s < pages && page.capacity() == PAGE_BYTES),
+                        "bad page buffer at page " + (firstPage + s));
+            }
+        }
+    }
+}
