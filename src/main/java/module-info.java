@@ -8,4 +8,5 @@ module dev.linmem {
     exports dev.linmem.alloc;
     exports dev.linmem.replay;
     exports dev.linmem.replay.trace;
+    exports dev.linmem.replay.report;
 }
