@@ -1,0 +1,181 @@
+package dev.linmem.benchmarks.memory;
+
+import dev.linmem.memory.Backing;
+import dev.linmem.memory.LinearMemory;
+import dev.linmem.memory.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Random i32/i64 reads and writes and sequential bulk copies on a {@link LinearMemory}, against a
+ * single plain {@link ByteBuffer} of the same size in the same run (the floor).
+ *
+ * <p>Compare {@code HEAP} with {@code BYTE_BUFFER} (heap) and {@code DIRECT} / {@code SHARED_DIRECT}
+ * with {@code DIRECT_BYTE_BUFFER}. Goal: a LinearMemory access costs at most 1.3x the floor's.
+ * Every page is committed in setup, so the numbers are steady-state access, not first-touch.
+ * Each implementation runs in its own fork, so every call site in the benchmark sees one class.
+ *
+ * <p>Run (after {@code ./mvnw -B -q install -DskipTests && (cd benchmarks && ../mvnw -B package)}):
+ * <pre>
+ *   java -jar benchmarks/target/benchmarks.jar LinearMemoryAccessBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class LinearMemoryAccessBenchmark {
+
+    /** Accesses per benchmark invocation (addresses cycle through a precomputed random table). */
+    static final int ACCESSES = 1024;
+
+    /** Bytes moved by one bulk copy: not a multiple of the page size, so copies straddle pages. */
+    static final int COPY_BYTES = 40_000;
+
+    /** The implementation under test; the two byte buffers are the floor. */
+    public enum Impl {
+        BYTE_BUFFER, DIRECT_BYTE_BUFFER, HEAP, DIRECT, SHARED_HEAP, SHARED_DIRECT
+    }
+
+    @Param({"BYTE_BUFFER", "HEAP", "DIRECT_BYTE_BUFFER", "DIRECT", "SHARED_DIRECT"})
+    public Impl impl;
+
+    /** Memory size in MiB: 1 stays in cache and shows the per-access overhead; 64 does not. */
+    @Param({"1", "64"})
+    public int sizeMiB;
+
+    private ByteBuffer buffer;
+    private LinearMemory memory;
+    private final int[] addresses = new int[ACCESSES];
+    private long copyCursor;
+    private long sizeBytes;
+
+    @Setup
+    public void setUp() {
+        sizeBytes = (long) sizeMiB << 20;
+        long pages = sizeBytes / LinearMemory.PAGE_BYTES;
+        switch (impl) {
+            case BYTE_BUFFER:
+                buffer = ByteBuffer.allocate((int) sizeBytes).order(ByteOrder.LITTLE_ENDIAN);
+                break;
+            case DIRECT_BYTE_BUFFER:
+                buffer = ByteBuffer.allocateDirect((int) sizeBytes).order(ByteOrder.LITTLE_ENDIAN);
+                break;
+            case HEAP:
+                memory = LinearMemory.create(MemoryType.i32(pages), Backing.HEAP);
+                break;
+            case DIRECT:
+                memory = LinearMemory.create(MemoryType.i32(pages), Backing.DIRECT);
+                break;
+            case SHARED_HEAP:
+                memory = LinearMemory.create(MemoryType.i32(pages, pages).asShared(), Backing.HEAP);
+                break;
+            case SHARED_DIRECT:
+                memory = LinearMemory.create(MemoryType.i32(pages, pages).asShared(), Backing.DIRECT);
+                break;
+            default:
+                throw new AssertionError(impl);
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < ACCESSES; i++) {
+            addresses[i] = (int) (random.nextLong(sizeBytes - 8) & ~7L);
+        }
+        for (long at = 0; at < sizeBytes; at += 8) {
+            if (buffer != null) {
+                buffer.putLong((int) at, at);
+            } else {
+                memory.putI64(at, at);
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ACCESSES)
+    public int readI32() {
+        int sum = 0;
+        if (buffer != null) {
+            for (int address : addresses) {
+                sum += buffer.getInt(address);
+            }
+        } else {
+            for (int address : addresses) {
+                sum += memory.getI32(address);
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ACCESSES)
+    public long readI64() {
+        long sum = 0;
+        if (buffer != null) {
+            for (int address : addresses) {
+                sum += buffer.getLong(address);
+            }
+        } else {
+            for (int address : addresses) {
+                sum += memory.getI64(address);
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ACCESSES)
+    public void writeI32() {
+        if (buffer != null) {
+            for (int address : addresses) {
+                buffer.putInt(address, address);
+            }
+        } else {
+            for (int address : addresses) {
+                memory.putI32(address, address);
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ACCESSES)
+    public void writeI64() {
+        if (buffer != null) {
+            for (int address : addresses) {
+                buffer.putLong(address, address);
+            }
+        } else {
+            for (int address : addresses) {
+                memory.putI64(address, address);
+            }
+        }
+    }
+
+    /** One copy of {@link #COPY_BYTES} from the first half to the second, sliding along the memory. */
+    @Benchmark
+    public long copy() {
+        long half = sizeBytes / 2;
+        long src = copyCursor;
+        copyCursor = (copyCursor + COPY_BYTES) % (half - COPY_BYTES);
+        if (buffer != null) {
+            buffer.put((int) (src + half), buffer, (int) src, COPY_BYTES);
+        } else {
+            memory.copy(src + half, src, COPY_BYTES);
+        }
+        return src;
+    }
+}
