@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The target's address space at its peak (the moment its linear memory last grew), as runs of
+ * The target's address space at its peak (the linear memory at its high-water mark, at the
+ * moment the recording held the most live bytes since it got there), as runs of
  * pages for a strip chart. Runs are in address order, disjoint, adjacent runs have different
  * kinds, and together they cover {@code [0, totalPages)} (page 0 is at {@code baseAddress}).
  *

@@ -34,4 +34,14 @@ public interface Target {
 
     /** A fresh machine for one replay. */
     Machine newMachine(TargetOptions options);
+
+    /**
+     * The player that applies {@code trace}'s events to {@code machine}, counting into {@code
+     * meter}. The default translates every recorded address piece by piece and applies the
+     * fallback rules of docs/replay.md; targets that replay a lifted form of the recording
+     * override it. Work done here (lifting, indexing) is not part of the timed replay.
+     */
+    default EventPlayer newPlayer(Machine machine, RecordedTrace trace, ReplayMeter meter) {
+        return new TranslatingPlayer(machine, capabilities(), meter);
+    }
 }

@@ -1,0 +1,294 @@
+package dev.linmem.replay;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The piecewise map from recorded address ranges to target address ranges.
+ *
+ * <p><b>Layout.</b> A sorted map of <em>pieces</em> keyed by recorded start. A piece is a
+ * half-open recorded range {@code [recStart, recEnd)} that maps linearly onto the target range
+ * {@code [targetStart, targetStart + length)}:
+ * <pre>
+ *   recorded  |--A--|--A'--|        |---B---|
+ *   target        |--B'--|  |--A--|--A'--|
+ * </pre>
+ * Each piece also carries its {@link Kind}, its recorded protection, and a <em>group</em>: the
+ * number of the recorded mapping (or block growth chain) it belongs to. A file-backed piece has
+ * no target ({@code targetStart == NO_TARGET}): it is known only so that calls aimed at it can
+ * be skipped.
+ *
+ * <p><b>Invariants.</b> (1) Pieces are non-empty, disjoint and sorted. (2) A piece of kind
+ * {@link Kind#FILE} has no target; the others have one. (3) Two adjacent pieces are merged
+ * whenever they could be: same kind, group and protection, and contiguous in the target too.
+ * (4) {@link #liveBytes()} equals the total length of the pieces that are not file-backed.
+ *
+ * <p><b>Algorithm.</b> Every change is (1) split the pieces straddling the range's ends, (2)
+ * remove or update the pieces inside, (3) merge the range's edges with their neighbours. A
+ * mapping that the recording splits (partial munmap, mprotect), grows in place or moves stays
+ * translated piece by piece; the target need not have split or moved anything the same way.
+ *
+ * <p><b>References.</b> Linux's VMA split and merge ({@code mm/vma.c}); the translation rules
+ * in docs/replay.md.
+ */
+final class RangeTranslation {
+
+    /** What a piece holds. */
+    enum Kind {
+        /** Anonymous memory the program mapped. */
+        ANON,
+        /** The program break's heap (brk). */
+        BREAK,
+        /** A file-backed mapping: not replayed; calls aimed at it are skipped. */
+        FILE
+    }
+
+    /** The target start of a piece that has no target (file-backed). */
+    static final long NO_TARGET = -1;
+
+    /** One piece; fields are read by the replayer, changed only here. */
+    static final class Piece {
+        long recStart;
+        long recEnd;
+        long targetStart;
+        long group;
+        Kind kind;
+        int prot;
+
+        Piece(long recStart, long recEnd, long targetStart, long group, Kind kind, int prot) {
+            this.recStart = recStart;
+            this.recEnd = recEnd;
+            this.targetStart = targetStart;
+            this.group = group;
+            this.kind = kind;
+            this.prot = prot;
+        }
+
+        long lengthBytes() {
+            return recEnd - recStart;
+        }
+
+        long targetEnd() {
+            return targetStart + (recEnd - recStart);
+        }
+
+        /** The target address of recorded address {@code rec}, which must lie in this piece. */
+        long targetOf(long rec) {
+            return targetStart + (rec - recStart);
+        }
+
+        boolean hasTarget() {
+            return kind != Kind.FILE;
+        }
+
+        @Override
+        public String toString() {
+            return kind + "[" + Long.toHexString(recStart) + "," + Long.toHexString(recEnd) + ")->"
+                    + (hasTarget() ? Long.toHexString(targetStart) : "-") + " g" + group + " p" + prot;
+        }
+    }
+
+    private final TreeMap<Long, Piece> pieces = new TreeMap<>();
+    private long liveBytes;
+
+    /** Bytes in pieces that are not file-backed: what the recording holds, as translated here. */
+    long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Number of pieces. */
+    int pieceCount() {
+        return pieces.size();
+    }
+
+    /** The piece containing recorded address {@code rec}, or null. */
+    Piece pieceAt(long rec) {
+        Map.Entry<Long, Piece> e = pieces.floorEntry(rec);
+        if (e == null || e.getValue().recEnd <= rec) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    /** The piece whose end is exactly {@code rec} (the mapping a hint at {@code rec} would extend), or null. */
+    Piece pieceEndingAt(long rec) {
+        Map.Entry<Long, Piece> e = pieces.lowerEntry(rec);
+        if (e == null || e.getValue().recEnd != rec) {
+            return null;
+        }
+        return e.getValue();
+    }
+
+    /** The piece just before {@code p} in recorded order, or null. */
+    Piece pieceBefore(Piece p) {
+        Map.Entry<Long, Piece> e = pieces.lowerEntry(p.recStart);
+        return e == null ? null : e.getValue();
+    }
+
+    /** True when some piece intersects {@code [start, end)}. */
+    boolean intersects(long start, long end) {
+        Map.Entry<Long, Piece> e = pieces.lowerEntry(end);
+        return e != null && e.getValue().recEnd > start;
+    }
+
+    /** True when some file-backed piece intersects {@code [start, end)}. */
+    boolean intersectsFile(long start, long end) {
+        for (Piece p : overlapping(start, end)) {
+            if (p.kind == Kind.FILE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pieces intersecting {@code [start, end)}, unclipped, in order; the live view, do not change them. */
+    List<Piece> overlapping(long start, long end) {
+        List<Piece> result = new ArrayList<>(2);
+        Map.Entry<Long, Piece> first = pieces.lowerEntry(start + 1);
+        long from = first != null && first.getValue().recEnd > start ? first.getKey() : start;
+        for (Piece p : pieces.subMap(from, true, end, false).values()) {
+            if (p.recEnd > start) {
+                result.add(p);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Removes {@code [start, end)} from the map, splitting pieces that straddle its ends.
+     *
+     * @return the removed pieces, clipped to the range, in recorded order (fresh objects the
+     *     caller may keep)
+     */
+    List<Piece> remove(long start, long end) {
+        splitAt(start);
+        splitAt(end);
+        List<Piece> removed = new ArrayList<>(2);
+        Iterator<Piece> it = pieces.subMap(start, true, end, false).values().iterator();
+        while (it.hasNext()) {
+            Piece p = it.next();
+            removed.add(p);
+            if (p.kind != Kind.FILE) {
+                liveBytes -= p.lengthBytes();
+            }
+            it.remove();
+        }
+        return removed;
+    }
+
+    /**
+     * Adds a piece over a range that holds none, merging it with its neighbours where allowed.
+     *
+     * @throws IllegalStateException if the range intersects a piece (the caller removes first)
+     */
+    void insert(long recStart, long recEnd, long targetStart, long group, Kind kind, int prot) {
+        if (recEnd <= recStart) {
+            throw new IllegalArgumentException("empty piece [" + recStart + ", " + recEnd + ")");
+        }
+        if (intersects(recStart, recEnd)) {
+            throw new IllegalStateException("insert over an occupied range [" + Long.toHexString(recStart)
+                    + ", " + Long.toHexString(recEnd) + ")");
+        }
+        Piece p = new Piece(recStart, recEnd, kind == Kind.FILE ? NO_TARGET : targetStart,
+                kind == Kind.FILE ? 0 : group, kind, prot);
+        pieces.put(recStart, p);
+        if (kind != Kind.FILE) {
+            liveBytes += p.lengthBytes();
+        }
+        mergeAround(p);
+    }
+
+    /** Sets the recorded protection of {@code [start, end)}, splitting and merging as needed. */
+    void protect(long start, long end, int prot) {
+        splitAt(start);
+        splitAt(end);
+        List<Piece> inside = new ArrayList<>(pieces.subMap(start, true, end, false).values());
+        for (Piece p : inside) {
+            p.prot = prot;
+        }
+        for (Piece p : inside) {
+            if (pieces.get(p.recStart) == p) {
+                mergeAround(p);
+            }
+        }
+    }
+
+    /** Calls {@code action} on every piece in recorded order. */
+    void forEach(Consumer<Piece> action) {
+        for (Piece p : pieces.values()) {
+            action.accept(p);
+        }
+    }
+
+    /** Splits the piece containing {@code rec} strictly inside it into two, at {@code rec}. */
+    private void splitAt(long rec) {
+        Piece p = pieceAt(rec);
+        if (p == null || p.recStart == rec) {
+            return;
+        }
+        Piece tail = new Piece(rec, p.recEnd, p.hasTarget() ? p.targetOf(rec) : NO_TARGET, p.group, p.kind, p.prot);
+        p.recEnd = rec;
+        pieces.put(rec, tail);
+    }
+
+    private void mergeAround(Piece p) {
+        Piece prev = pieceEndingAt(p.recStart);
+        if (prev != null && mergeable(prev, p)) {
+            pieces.remove(p.recStart);
+            prev.recEnd = p.recEnd;
+            p = prev;
+        }
+        Map.Entry<Long, Piece> nextEntry = pieces.ceilingEntry(p.recEnd);
+        if (nextEntry != null && nextEntry.getKey() == p.recEnd && mergeable(p, nextEntry.getValue())) {
+            pieces.remove(nextEntry.getKey());
+            p.recEnd = nextEntry.getValue().recEnd;
+        }
+    }
+
+    private static boolean mergeable(Piece a, Piece b) {
+        return a.recEnd == b.recStart && a.kind == b.kind && a.group == b.group && a.prot == b.prot
+                && (a.kind == Kind.FILE || a.targetEnd() == b.targetStart);
+    }
+
+    /** Checks the invariants listed in the class comment. */
+    void checkInvariants() {
+        long previousEnd = Long.MIN_VALUE;
+        Piece previous = null;
+        long live = 0;
+        for (Map.Entry<Long, Piece> e : pieces.entrySet()) {
+            Piece p = e.getValue();
+            if (e.getKey() != p.recStart) {
+                throw new IllegalStateException("piece " + p + " filed under " + Long.toHexString(e.getKey()));
+            }
+            if (p.recEnd <= p.recStart) {
+                throw new IllegalStateException("empty piece " + p);
+            }
+            if (p.recStart < previousEnd) {
+                throw new IllegalStateException("piece " + p + " overlaps " + previous);
+            }
+            if ((p.kind == Kind.FILE) != (p.targetStart == NO_TARGET)) {
+                throw new IllegalStateException("piece " + p + " has the wrong target for its kind");
+            }
+            if (previous != null && mergeable(previous, p)) {
+                throw new IllegalStateException("pieces " + previous + " and " + p + " are not merged");
+            }
+            if (p.kind != Kind.FILE) {
+                live += p.lengthBytes();
+            }
+            previousEnd = p.recEnd;
+            previous = p;
+        }
+        if (live != liveBytes) {
+            throw new IllegalStateException("live bytes " + liveBytes + " but pieces hold " + live);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return pieces.values().toString();
+    }
+}
