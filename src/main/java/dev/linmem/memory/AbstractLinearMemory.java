@@ -569,10 +569,15 @@ abstract class AbstractLinearMemory implements LinearMemory {
         }
     }
 
+    /** Throws when {@code condition} is false (build {@code message} cheaply: it is evaluated every time). */
     static void check(boolean condition, String message) {
         if (!condition) {
-            throw new IllegalStateException("LinearMemory invariant violated: " + message);
+            fail(message);
         }
+    }
+
+    static void fail(String message) {
+        throw new IllegalStateException("LinearMemory invariant violated: " + message);
     }
 
     @Override

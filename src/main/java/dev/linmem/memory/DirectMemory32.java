@@ -100,7 +100,9 @@ final class DirectMemory32 extends DirectLinearMemory {
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
         for (int p = 0; p < table.length; p++) {
             ByteBuffer page = table[p];
-            check(page == null || (p < pages && page.capacity() == PAGE_BYTES), "bad page buffer at page " + p);
+            if (page != null && (p >= pages || page.capacity() != PAGE_BYTES)) {
+                fail("bad page buffer at page " + p);
+            }
         }
     }
 }

@@ -78,7 +78,9 @@ final class DirectMemory64 extends DirectLinearMemory {
     /** The chunk holding a page below the size, read with acquire after a volatile read of the size. */
     private ByteBuffer[] chunkAt(long pageIndex) {
         long pages = pages();
-        check(pageIndex < pages, "page " + pageIndex + " beyond the size " + pages);
+        if (pageIndex >= pages) {
+            fail("page " + pageIndex + " beyond the size " + pages);
+        }
         return (ByteBuffer[]) CHUNK.getAcquire(directory, (int) (pageIndex >>> PageDirectory.CHUNK_SHIFT));
     }
 
@@ -129,8 +131,9 @@ final class DirectMemory64 extends DirectLinearMemory {
             check(chunk.length == PageDirectory.CHUNK_PAGES, "chunk " + c + " has " + chunk.length + " slots");
             for (int s = 0; s < chunk.length; s++) {
                 ByteBuffer page = chunk[s];
-                check(page == null || (firstPage + s < pages && page.capacity() == PAGE_BYTES),
-                        "bad page buffer at page " + (firstPage + s));
+                if (page != null && (firstPage + s >= pages || page.capacity() != PAGE_BYTES)) {
+                    fail("bad page buffer at page " + (firstPage + s));
+                }
             }
         }
     }

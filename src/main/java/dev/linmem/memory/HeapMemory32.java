@@ -99,7 +99,9 @@ final class HeapMemory32 extends HeapLinearMemory {
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
         for (int p = 0; p < table.length; p++) {
             byte[] page = table[p];
-            check(page == null || (p < pages && page.length == PAGE_BYTES), "bad page buffer at page " + p);
+            if (page != null && (p >= pages || page.length != PAGE_BYTES)) {
+                fail("bad page buffer at page " + p);
+            }
         }
     }
 }

@@ -77,7 +77,9 @@ final class HeapMemory64 extends HeapLinearMemory {
     /** The chunk holding a page below the size, read with acquire after a volatile read of the size. */
     private byte[][] chunkAt(long pageIndex) {
         long pages = pages();
-        check(pageIndex < pages, "page " + pageIndex + " beyond the size " + pages);
+        if (pageIndex >= pages) {
+            fail("page " + pageIndex + " beyond the size " + pages);
+        }
         return (byte[][]) CHUNK.getAcquire(directory, (int) (pageIndex >>> PageDirectory.CHUNK_SHIFT));
     }
 
@@ -128,8 +130,9 @@ final class HeapMemory64 extends HeapLinearMemory {
             check(chunk.length == PageDirectory.CHUNK_PAGES, "chunk " + c + " has " + chunk.length + " slots");
             for (int s = 0; s < chunk.length; s++) {
                 byte[] page = chunk[s];
-                check(page == null || (firstPage + s < pages && page.length == PAGE_BYTES),
-                        "bad page buffer at page " + (firstPage + s));
+                if (page != null && (firstPage + s >= pages || page.length != PAGE_BYTES)) {
+                    fail("bad page buffer at page " + (firstPage + s));
+                }
             }
         }
     }
