@@ -1,0 +1,431 @@
+package dev.linmem.space;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The pure range logic of an address space: the mappings of {@code [basePage, limitPage)} in
+ * page numbers, and the gap index of what is free. It never touches memory, so it is tested
+ * with plain numbers and page pictures.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ *   basePage                                                         limitPage
+ *   |AAAA|..|BBB|bb|....|HHHHH|rrrr|......................................|
+ *    A, B: mappings (TreeMap by startPage)   B|b: one mmap, two protections
+ *    H: the brk heap's mapping   r: the brk reservation   .: gaps (GapIndex)
+ * </pre>
+ *
+ * <h2>Invariants</h2>
+ * <ol>
+ *   <li>Mappings are non-empty, sorted, disjoint and inside {@code [basePage, limitPage)}.</li>
+ *   <li>Merge rule: no two touching mappings have the same id and the same protection (they
+ *       would be one VMA). Mappings with different ids never merge, so every mmap stays its own
+ *       VMA; pieces of one mmap re-join when their protections become equal again.</li>
+ *   <li>The brk reservation {@code [reservedStartPage, reservedEndPage)} (possibly empty) starts
+ *       where the heap mapping ends (or at the heap start while the heap is empty) and overlaps
+ *       no mapping.</li>
+ *   <li>The gaps are exactly the complement of mappings and reservation in
+ *       {@code [basePage, limitPage)}; {@code mappedPages} is the sum of mapping lengths.</li>
+ * </ol>
+ *
+ * <h2>Algorithm</h2>
+ * <ol>
+ *   <li>insert(m): the range must be free; occupy it in the gap index, put m.</li>
+ *   <li>carve(s, e): the munmap phase. Split the mapping straddling s and the one straddling e,
+ *       remove every mapping inside, release each removed piece into the gap index (which merges
+ *       neighbouring gaps).</li>
+ *   <li>protect(s, e, prot): split at s and e, rewrite the protection of the pieces inside, then
+ *       merge pieces around and inside the range by the merge rule.</li>
+ *   <li>countAfterCarve / countAfterProtect: the mapping count an operation would leave, so the
+ *       caller validates the map-count limit before mutating.</li>
+ * </ol>
+ * Every lookup is a {@link TreeMap} floor/ceiling or a gap-index query: O(log n) plus the
+ * number of mappings an operation touches.
+ *
+ * <h2>References</h2>
+ * Linux mm/vma.c ({@code vma_lookup}, {@code find_vma_intersection}, {@code split_vma},
+ * {@code do_vmi_munmap}: gather, then complete); semantics.md 1.0.3 for VMA identity.
+ */
+final class MappingSet {
+
+    private final long basePage;
+    private final long limitPage;
+    private final TreeMap<Long, Mapping> byStart = new TreeMap<>();
+    private final GapIndex gaps = new GapIndex();
+    private long mappedPages;
+    private long reservedStartPage;
+    private long reservationCeilingPage;
+
+    MappingSet(long basePage, long limitPage) {
+        if (basePage < 0 || limitPage <= basePage) {
+            throw new IllegalArgumentException("bad range [" + basePage + ", " + limitPage + ")");
+        }
+        this.basePage = basePage;
+        this.limitPage = limitPage;
+        this.reservedStartPage = basePage;
+        this.reservationCeilingPage = basePage;
+        gaps.add(basePage, limitPage);
+    }
+
+    long basePage() {
+        return basePage;
+    }
+
+    long limitPage() {
+        return limitPage;
+    }
+
+    GapIndex gaps() {
+        return gaps;
+    }
+
+    int count() {
+        return byStart.size();
+    }
+
+    long mappedPages() {
+        return mappedPages;
+    }
+
+    long reservedStartPage() {
+        return reservedStartPage;
+    }
+
+    /** End of the brk reservation: the reserved pages are {@code [reservedStartPage, reservedEndPage)}. */
+    long reservedEndPage() {
+        return Math.max(reservedStartPage, reservationCeilingPage);
+    }
+
+    // ---- lookups ----
+
+    /** The mapping containing {@code page}, or null. */
+    Mapping mappingAt(long page) {
+        Map.Entry<Long, Mapping> e = byStart.floorEntry(page);
+        return e != null && e.getValue().endPage() > page ? e.getValue() : null;
+    }
+
+    /** The lowest mapping intersecting {@code [startPage, endPage)}, or null. */
+    Mapping firstIntersecting(long startPage, long endPage) {
+        Mapping m = mappingAt(startPage);
+        if (m != null) {
+            return m;
+        }
+        Map.Entry<Long, Mapping> e = byStart.ceilingEntry(startPage);
+        return e != null && e.getKey() < endPage ? e.getValue() : null;
+    }
+
+    /** The lowest mapping starting at or after {@code page}, or null. */
+    Mapping nextMappingFrom(long page) {
+        Map.Entry<Long, Mapping> e = byStart.ceilingEntry(page);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The mapping that ends exactly at {@code page}, or null. */
+    Mapping mappingEndingAt(long page) {
+        Map.Entry<Long, Mapping> e = byStart.lowerEntry(page);
+        return e != null && e.getValue().endPage() == page ? e.getValue() : null;
+    }
+
+    /** The mappings intersecting {@code [startPage, endPage)}, in address order. */
+    List<Mapping> intersecting(long startPage, long endPage) {
+        List<Mapping> out = new ArrayList<>();
+        for (Mapping m = firstIntersecting(startPage, endPage); m != null && m.startPage() < endPage;
+                m = nextMappingFrom(m.endPage())) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** True when {@code [startPage, endPage)} is inside one mapping (one VMA). */
+    boolean withinOneMapping(long startPage, long endPage) {
+        Mapping m = mappingAt(startPage);
+        return m != null && endPage <= m.endPage();
+    }
+
+    /** True when every page of {@code [startPage, endPage)} is mapped (holes make it false). */
+    boolean fullyMapped(long startPage, long endPage) {
+        long next = startPage;
+        for (Mapping m : intersecting(startPage, endPage)) {
+            if (m.startPage() > next) {
+                return false;
+            }
+            next = m.endPage();
+        }
+        return next >= endPage;
+    }
+
+    /** True when no page of {@code [startPage, endPage)} is mapped or reserved. */
+    boolean isFree(long startPage, long endPage) {
+        return startPage >= basePage && endPage <= limitPage && gaps.isFree(startPage, endPage);
+    }
+
+    /** True when {@code [startPage, endPage)} intersects the reservation. */
+    boolean intersectsReservation(long startPage, long endPage) {
+        return startPage < reservedEndPage() && reservedStartPage < endPage;
+    }
+
+    // ---- counting, for validation before mutation ----
+
+    /** The mapping count after {@code carve(startPage, endPage)}. */
+    int countAfterCarve(long startPage, long endPage) {
+        Mapping m = mappingAt(startPage);
+        if (m != null && m.startPage() < startPage && m.endPage() > endPage) {
+            return count() + 1;
+        }
+        int removed = 0;
+        for (Mapping x : intersecting(startPage, endPage)) {
+            if (x.startPage() >= startPage && x.endPage() <= endPage) {
+                removed++;
+            }
+        }
+        return count() - removed;
+    }
+
+    /** The mapping count right after the splits of {@code protect} (before merging), as Linux counts. */
+    int countAfterProtectSplits(long startPage, long endPage, int prot) {
+        int splits = 0;
+        Mapping head = mappingAt(startPage);
+        if (head != null && head.startPage() < startPage && head.prot() != prot) {
+            splits++;
+        }
+        Mapping tail = mappingAt(endPage);
+        if (tail != null && tail.startPage() < endPage && tail.prot() != prot) {
+            splits++;
+        }
+        return count() + splits;
+    }
+
+    // ---- mutation ----
+
+    /** Adds {@code m}; its pages must be free (not mapped, not reserved). */
+    void insert(Mapping m) {
+        if (!isFree(m.startPage(), m.endPage())) {
+            throw new IllegalStateException("insert " + m + " over used pages");
+        }
+        gaps.occupy(m.startPage(), m.endPage());
+        put(m);
+    }
+
+    /** Replaces mapping {@code old} by {@code grown}, which extends it at the end over free pages. */
+    void extend(Mapping old, Mapping grown) {
+        if (old.startPage() != grown.startPage() || grown.endPage() <= old.endPage()
+                || byStart.get(old.startPage()) != old) {
+            throw new IllegalStateException("extend " + old + " to " + grown);
+        }
+        gaps.occupy(old.endPage(), grown.endPage());
+        mappedPages += grown.endPage() - old.endPage();
+        byStart.put(grown.startPage(), grown);
+    }
+
+    /** Removes every mapped page of {@code [startPage, endPage)}, splitting mappings at the edges. */
+    void carve(long startPage, long endPage) {
+        for (Mapping m : intersecting(startPage, endPage)) {
+            remove(m);
+            long cutStart = Math.max(m.startPage(), startPage);
+            long cutEnd = Math.min(m.endPage(), endPage);
+            if (m.startPage() < cutStart) {
+                put(m.withRange(m.startPage(), cutStart));
+            }
+            if (cutEnd < m.endPage()) {
+                put(m.withRange(cutEnd, m.endPage()));
+            }
+            gaps.release(cutStart, cutEnd);
+        }
+    }
+
+    /** Sets the protection of every mapped page of {@code [startPage, endPage)}, splitting and merging. */
+    void protect(long startPage, long endPage, int prot) {
+        for (Mapping m : intersecting(startPage, endPage)) {
+            if (m.prot() == prot) {
+                continue;
+            }
+            remove(m);
+            long s = Math.max(m.startPage(), startPage);
+            long e = Math.min(m.endPage(), endPage);
+            if (m.startPage() < s) {
+                put(m.withRange(m.startPage(), s));
+            }
+            put(new Mapping(s, e, prot, m.id(), m.inPlaceGrowths()));
+            if (e < m.endPage()) {
+                put(m.withRange(e, m.endPage()));
+            }
+        }
+        mergeFrom(startPage, endPage);
+    }
+
+    /** Replaces mapping {@code m} (present) by {@code replacement} over the same pages. */
+    void replace(Mapping m, Mapping replacement) {
+        if (m.startPage() != replacement.startPage() || m.endPage() != replacement.endPage()
+                || byStart.get(m.startPage()) != m) {
+            throw new IllegalStateException("replace " + m + " by " + replacement);
+        }
+        byStart.put(m.startPage(), replacement);
+    }
+
+    /**
+     * Sets up the brk area: the heap starts (empty) at {@code heapStartPage} and the pages
+     * {@code [heapStartPage, ceilingPage)} are reserved for it; they must be free.
+     */
+    void reserveHeapArea(long heapStartPage, long ceilingPage) {
+        if (reservedEndPage() > reservedStartPage || ceilingPage < heapStartPage) {
+            throw new IllegalStateException("bad or second heap reservation");
+        }
+        if (ceilingPage > heapStartPage) {
+            gaps.occupy(heapStartPage, ceilingPage);
+        }
+        reservedStartPage = heapStartPage;
+        reservationCeilingPage = ceilingPage;
+    }
+
+    /**
+     * True when the heap, now ending at {@code heapEndPage}, can grow to {@code newEndPage}: the
+     * pages beyond the reservation are free and below the limit.
+     */
+    boolean heapCanGrow(long heapEndPage, long newEndPage) {
+        long from = Math.max(heapEndPage, reservedEndPage());
+        return newEndPage <= limitPage && (from >= newEndPage || isFree(from, newEndPage));
+    }
+
+    /**
+     * Resizes the heap mapping {@code [heapStartPage, oldEndPage)} to end at {@code newEndPage}:
+     * growth takes reserved pages first, then free ones; shrinking returns pages below the
+     * reservation ceiling to the reservation and frees the rest.
+     */
+    void resizeHeap(long heapStartPage, long oldEndPage, long newEndPage, int prot) {
+        if (newEndPage == oldEndPage) {
+            return;
+        }
+        if (oldEndPage > heapStartPage) {
+            Mapping old = byStart.get(heapStartPage);
+            if (old == null || !old.isHeap() || old.endPage() != oldEndPage) {
+                throw new IllegalStateException("no heap mapping [" + heapStartPage + ", " + oldEndPage + ")");
+            }
+            remove(old);
+        }
+        if (newEndPage > oldEndPage) {
+            long from = Math.max(oldEndPage, reservedEndPage());
+            if (from < newEndPage) {
+                gaps.occupy(from, newEndPage);
+            }
+        } else {
+            long from = Math.max(newEndPage, reservationCeilingPage);
+            if (from < oldEndPage) {
+                gaps.release(from, oldEndPage);
+            }
+        }
+        reservedStartPage = newEndPage;
+        if (newEndPage > heapStartPage) {
+            put(new Mapping(heapStartPage, newEndPage, prot, Mapping.HEAP_ID, 0));
+        }
+    }
+
+    /** Gives the reserved pages at and above {@code fromPage} back to the gaps. */
+    void releaseReservationFrom(long fromPage) {
+        long s = Math.max(fromPage, reservedStartPage);
+        long e = reservedEndPage();
+        if (s < e) {
+            gaps.release(s, e);
+            reservationCeilingPage = s;
+        }
+    }
+
+    // ---- listing and invariants ----
+
+    /** Every mapping, in address order. */
+    List<Mapping> all() {
+        return new ArrayList<>(byStart.values());
+    }
+
+    /** Checks the invariants listed in the class notes. */
+    void checkInvariants() {
+        gaps.checkInvariants();
+        long sum = 0;
+        long cursor = basePage;
+        Mapping prev = null;
+        List<GapIndex.Gap> gapList = gaps.inOrder();
+        int gi = 0;
+        List<long[]> used = new ArrayList<>();
+        for (Mapping m : byStart.values()) {
+            if (byStart.get(m.startPage()) != m) {
+                throw new IllegalStateException("mapping " + m + " filed under the wrong key");
+            }
+            if (m.startPage() < basePage || m.endPage() > limitPage) {
+                throw new IllegalStateException("mapping " + m + " outside [" + basePage + ", " + limitPage + ")");
+            }
+            if (prev != null && prev.endPage() > m.startPage()) {
+                throw new IllegalStateException("mappings " + prev + " and " + m + " overlap");
+            }
+            if (prev != null && prev.mergesWith(m)) {
+                throw new IllegalStateException("mappings " + prev + " and " + m + " should have merged");
+            }
+            if (intersectsReservation(m.startPage(), m.endPage())) {
+                throw new IllegalStateException("mapping " + m + " overlaps the reservation");
+            }
+            sum += m.pageCount();
+            used.add(new long[] {m.startPage(), m.endPage()});
+            prev = m;
+        }
+        if (sum != mappedPages) {
+            throw new IllegalStateException("mapped pages " + mappedPages + " but mappings sum to " + sum);
+        }
+        if (reservedEndPage() > reservedStartPage) {
+            used.add(new long[] {reservedStartPage, reservedEndPage()});
+            used.sort((a, b) -> Long.compare(a[0], b[0]));
+        }
+        for (long[] u : used) {
+            if (u[0] > cursor) {
+                checkGap(gapList, gi++, cursor, u[0]);
+            }
+            cursor = u[1];
+        }
+        if (cursor < limitPage) {
+            checkGap(gapList, gi++, cursor, limitPage);
+        }
+        if (gi != gapList.size()) {
+            throw new IllegalStateException("gap index has " + gapList.size() + " gaps, mappings leave " + gi);
+        }
+    }
+
+    private static void checkGap(List<GapIndex.Gap> gapList, int index, long startPage, long endPage) {
+        if (index >= gapList.size() || gapList.get(index).startPage != startPage
+                || gapList.get(index).endPage != endPage) {
+            throw new IllegalStateException("gap index does not hold the gap [" + startPage + ", " + endPage
+                    + ") left by the mappings; it holds " + (index < gapList.size() ? gapList.get(index) : "nothing"));
+        }
+    }
+
+    // ---- internals ----
+
+    private void put(Mapping m) {
+        byStart.put(m.startPage(), m);
+        mappedPages += m.pageCount();
+    }
+
+    private void remove(Mapping m) {
+        if (byStart.remove(m.startPage()) != m) {
+            throw new IllegalStateException("mapping " + m + " is not in the set");
+        }
+        mappedPages -= m.pageCount();
+    }
+
+    /** Merges touching mappings by the merge rule, from the one before startPage to the one at endPage. */
+    private void mergeFrom(long startPage, long endPage) {
+        Map.Entry<Long, Mapping> e = byStart.lowerEntry(startPage);
+        Mapping m = e != null ? e.getValue() : nextMappingFrom(startPage);
+        while (m != null && m.startPage() <= endPage) {
+            Mapping next = nextMappingFrom(m.endPage());
+            if (next != null && m.mergesWith(next)) {
+                remove(m);
+                remove(next);
+                Mapping merged = m.withRange(m.startPage(), next.endPage());
+                put(merged);
+                m = merged;
+            } else {
+                m = next;
+            }
+        }
+    }
+}

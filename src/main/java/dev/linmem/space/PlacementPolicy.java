@@ -1,0 +1,45 @@
+package dev.linmem.space;
+
+/**
+ * Chooses where a new mapping goes. Placement decides the linear memory's high-water mark (wasm
+ * memory never shrinks) and whether mappings can later grow in place, so it is pluggable.
+ *
+ * <p>A policy is called with the address space's lock held; it must only query the context and
+ * return a start page whose {@code pageCount} pages are free (an aligned start when
+ * {@code alignPages > 1}), or -1 when it finds none. The address space grows the memory when the
+ * chosen range ends beyond {@link PlacementContext#memoryEndPage()}. Policies are stateless
+ * or keep only their own statistics, and are safe to share between address spaces.
+ *
+ * <p>Measurements and the reasoning behind the default are in docs/placement.md.
+ */
+public interface PlacementPolicy {
+
+    /** A short name for reports ("first-fit", ...). */
+    String name();
+
+    /**
+     * The start page for a new mapping of {@code pageCount} pages aligned to {@code alignPages}
+     * (a power of two, 1 for none), or -1.
+     */
+    long place(PlacementContext context, long pageCount, long alignPages);
+
+    /** Lowest address that fits: the simplest policy, and Linux's bottom-up allocator. */
+    static PlacementPolicy firstFit() {
+        return Placements.FIRST_FIT;
+    }
+
+    /** The smallest gap that fits, lowest address among equals. */
+    static PlacementPolicy bestFit() {
+        return Placements.BEST_FIT;
+    }
+
+    /** First fit that keeps room behind mappings that grow in place (see docs/placement.md). */
+    static PlacementPolicy growthAware() {
+        return Placements.GROWTH_AWARE;
+    }
+
+    /** The default policy of a new address space. */
+    static PlacementPolicy defaultPolicy() {
+        return growthAware();
+    }
+}
