@@ -771,6 +771,30 @@ public final class AddressSpace implements MemoryMapper {
         }
     }
 
+    /** A view of the memory that throws {@link SegmentationFault} on unmapped or forbidden accesses. */
+    public CheckedMemory checkedMemory() {
+        return new CheckedMemory(this);
+    }
+
+    /**
+     * The first address of {@code [address, address + lengthBytes)} at or above the base that is
+     * unmapped or lacks {@code requiredProt}, or -1 when the access is allowed.
+     */
+    long firstFaultingAddress(long address, long lengthBytes, int requiredProt) {
+        synchronized (lock) {
+            long base = baseAddress();
+            long end = address + lengthBytes;
+            for (long a = Math.max(address, base); a < end; ) {
+                Mapping m = set.mappingAt(a >>> pageShift);
+                if (m == null || (m.prot() & requiredProt) != requiredProt) {
+                    return a;
+                }
+                a = m.endPage() << pageShift;
+            }
+            return -1;
+        }
+    }
+
     /** A snapshot of the statistics. */
     public AddressSpaceStats stats() {
         synchronized (lock) {
