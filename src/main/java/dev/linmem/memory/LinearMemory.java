@@ -49,7 +49,8 @@ public interface LinearMemory {
     long sizeBytes();
 
     /**
-     * Grows the memory by {@code deltaPages} wasm pages.
+     * Grows the memory by {@code deltaPages} wasm pages. Existing bytes never move; new pages are
+     * not allocated until written (lazy commit).
      *
      * @return the size in pages before growing, or -1 when the maximum would be exceeded or the
      *     host cannot supply the memory; never throws for those. New pages read zero.
@@ -146,7 +147,8 @@ public interface LinearMemory {
     long atomicCompareExchangeI64(long address, long expected, long replacement);
 
     /**
-     * {@code memory.atomic.wait32}: 0 ("ok", woken), 1 ("not-equal"), 2 ("timed-out").
+     * {@code memory.atomic.wait32}: 0 ("ok", woken), 1 ("not-equal"), 2 ("timed-out"). A thread
+     * interrupted while waiting stops, keeps its interrupt status and gets 2.
      *
      * @param timeoutNanos negative for no timeout
      * @throws IllegalStateException on an unshared memory (the spec traps)
@@ -156,7 +158,11 @@ public interface LinearMemory {
     /** {@code memory.atomic.wait64}; see {@link #wait32}. */
     int wait64(long address, long expected, long timeoutNanos);
 
-    /** {@code memory.atomic.notify}: wakes at most {@code count} waiters on the address; returns how many woke. */
+    /**
+     * {@code memory.atomic.notify}: wakes at most {@code count} waiters on the address, oldest
+     * first; returns how many woke. {@code count} is the instruction's unsigned i32, so a
+     * negative value means at least 2^31 ({@code -1} wakes all). Returns 0 on an unshared memory.
+     */
     int notify(long address, int count);
 
     /** A snapshot of this memory's statistics. */
