@@ -202,6 +202,36 @@ final class RangeTranslation {
         mergeAround(p);
     }
 
+    /**
+     * Moves the end of {@code p}, a piece of this map, to {@code newRecEnd}: growing into
+     * recorded space no piece holds, or shrinking. The fast path of in-place growth and
+     * shrinking; merges with the next piece when allowed.
+     *
+     * @throws IllegalStateException if growing would cover another piece
+     */
+    void resize(Piece p, long newRecEnd) {
+        if (newRecEnd <= p.recStart) {
+            throw new IllegalArgumentException("resize of " + p + " to an empty piece");
+        }
+        long delta = newRecEnd - p.recEnd;
+        if (delta > 0) {
+            Map.Entry<Long, Piece> next = pieces.higherEntry(p.recStart);
+            if (next != null && next.getKey() < newRecEnd) {
+                throw new IllegalStateException("resize of " + p + " over " + next.getValue());
+            }
+            p.recEnd = newRecEnd;
+            if (next != null && next.getKey() == newRecEnd && mergeable(p, next.getValue())) {
+                pieces.remove(newRecEnd);
+                p.recEnd = next.getValue().recEnd;
+            }
+        } else {
+            p.recEnd = newRecEnd;
+        }
+        if (p.kind != Kind.FILE) {
+            liveBytes += delta;
+        }
+    }
+
     /** Sets the recorded protection of {@code [start, end)}, splitting and merging as needed. */
     void protect(long start, long end, int prot) {
         splitAt(start);

@@ -1,6 +1,8 @@
 package dev.linmem.replay;
 
+import dev.linmem.replay.trace.AddressSpaceInfo;
 import dev.linmem.replay.trace.EventKind;
+import dev.linmem.replay.trace.LoadedTrace;
 import dev.linmem.replay.trace.TraceEvent;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -62,6 +64,33 @@ public final class RecordedTrace {
             }
         }
         return new RecordedTrace(name, format, addressSpace, List.copyOf(kept));
+    }
+
+    /**
+     * One address space of a loaded trace.
+     *
+     * @param space the address space's number, or -1 for the largest (the most events)
+     * @throws IllegalArgumentException when the trace has no such address space
+     */
+    public static RecordedTrace of(LoadedTrace loaded, int space) {
+        AddressSpaceInfo info = null;
+        if (space < 0) {
+            info = loaded.largestSpace();
+        } else {
+            for (AddressSpaceInfo s : loaded.spaces()) {
+                if (s.space() == space) {
+                    info = s;
+                }
+            }
+        }
+        if (info == null) {
+            throw new IllegalArgumentException(loaded.name() + " has no address space "
+                    + (space < 0 ? "with events" : String.valueOf(space)));
+        }
+        String name = java.nio.file.Path.of(loaded.name()).getFileName().toString();
+        String label = "space " + info.space() + " (tid " + info.tid() + ", " + loaded.spaces().size()
+                + (loaded.spaces().size() == 1 ? " space)" : " spaces)");
+        return of(name, loaded.format().formatName(), label, loaded.eventsOf(info.space()));
     }
 
     /** The capability an event kind needs. */

@@ -9,6 +9,9 @@ final class StandardTargets {
     }
 
     static List<Target> all() {
-        return List.of();
+        return List.of(
+                new LinmemTarget(),
+                new HeapTarget(HeapTarget.Kind.DLMALLOC),
+                new HeapTarget(HeapTarget.Kind.DLMALLOC_EMSCRIPTEN));
     }
 }

@@ -188,7 +188,11 @@ final class TranslatingPlayer implements EventPlayer {
         }
         if (!Errno.isError(result) && result == targetEnd) {
             meter.keptInPlace();
-            translation.insert(start, start + length, result, group, Kind.ANON, prot);
+            if (before.prot == prot) {
+                translation.resize(before, start + length);
+            } else {
+                translation.insert(start, start + length, result, group, Kind.ANON, prot);
+            }
             return;
         }
         meter.lostInPlace();
@@ -293,6 +297,10 @@ final class TranslatingPlayer implements EventPlayer {
         long oldEnd = oldStart + oldLength;
         long newLength = roundUpToRecordedPage(m.newLengthBytes());
         long newStart = m.result();
+        if (newStart == oldStart && (m.flags() & (Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP)) == 0
+                && resizeWholeInPlace(oldStart, oldEnd, newLength, m.flags())) {
+            return true;
+        }
         List<Piece> over = translation.overlapping(oldStart, oldEnd);
         if (!holdsTarget(over)) {
             moveUntranslated(over, oldStart, oldEnd, newStart, newLength, m.flags());
@@ -336,6 +344,50 @@ final class TranslatingPlayer implements EventPlayer {
             meter.lostInPlace();
         }
         moveByCopy(oldStart, oldEnd, newStart, newLength, group, prot);
+        return true;
+    }
+
+    /**
+     * The fast path of the commonest mremap: the recording resized one whole translated
+     * mapping in place and the target does too. Returns false, having changed nothing, when
+     * the old range is not exactly one piece or the target did not resize in place (the
+     * caller then takes the general path, which makes the target call itself).
+     */
+    private boolean resizeWholeInPlace(long oldStart, long oldEnd, long newLength, int flags) {
+        Piece p = translation.pieceAt(oldStart);
+        if (p == null || p.kind != Kind.ANON || p.recStart != oldStart || p.recEnd != oldEnd) {
+            return false;
+        }
+        long oldLength = oldEnd - oldStart;
+        long newEnd = oldStart + newLength;
+        if (newLength > oldLength && translation.intersects(oldEnd, newEnd)) {
+            return false;
+        }
+        long target = p.targetStart;
+        long result = mapper.mremap(target, oldLength, newLength, flags & Mman.MREMAP_MAYMOVE, 0);
+        if (Errno.isError(result)) {
+            meter.failedCall(Errno.of(result));
+            if (newLength > oldLength) {
+                meter.lostInPlace();
+                moveByCopy(oldStart, oldEnd, oldStart, newLength, p.group, p.prot);
+            } else {
+                meter.leaked(oldLength - newLength);
+                translation.resize(p, newEnd);
+            }
+            return true;
+        }
+        if (result != target) {
+            meter.copied(Math.min(oldLength, newLength));
+            if (newLength > oldLength) {
+                meter.lostInPlace();
+            }
+            retranslate(oldStart, oldEnd, oldStart, newLength, result, p.group, p.prot);
+            return true;
+        }
+        if (newLength > oldLength) {
+            meter.keptInPlace();
+        }
+        translation.resize(p, newEnd);
         return true;
     }
 
