@@ -369,7 +369,7 @@ public final class Emmalloc implements Allocator {
             if (mode == Mode.EMSCRIPTEN) {
                 return emscriptenMemalign("memalign", alignmentBytes, size);
             }
-            if (alignmentBytes < 0 || alignmentBytes > (1L << (8 * heap.w - 1))) {
+            if (alignmentBytes < 0 || (heap.w == 4 && alignmentBytes > 1L << 31)) {
                 setErrno(Errno.EINVAL); // glibc: beyond SIZE_MAX / 2 + 1 cannot be rounded to a power of two
                 return NULL;
             }
