@@ -864,34 +864,23 @@ final class EmmallocHeap {
         return blocks;
     }
 
+    /** Statistics from the counters and the shadow alone, so they can be taken even of a corrupted heap. */
     AllocatorStats stats() {
         long[] sizeClasses = new long[64];
+        long largestFree = 0;
+        Used previous = null;
         for (Used u : shadow.allUsed()) {
             if (u.kind == Kind.BLOCK) {
                 long usable = usableBytes(u);
                 sizeClasses[usable == 0 ? 0 : 63 - Long.numberOfLeadingZeros(usable)]++;
             }
+            if (previous != null && previous.kind != Kind.SENTINEL) {
+                largestFree = Math.max(largestFree, u.start - previous.end()); // the free region between them
+            }
+            previous = u;
         }
         return new AllocatorStats(footprintBytes, peakFootprintBytes, liveBytes, liveBlockCount, freeBytes,
-                largestFreeRegionBytes(), trimmedBytes, sizeClasses);
-    }
-
-    private long largestFreeRegionBytes() {
-        if (controlBase == 0) {
-            return 0;
-        }
-        int largest = 63 - Long.numberOfLeadingZeros(mask());
-        long best = 0;
-        if (largest >= 0) {
-            long steps = 0;
-            for (long n = word(sentinel(largest) + 2L * w); n != sentinel(largest); n = nextListNode("stats", n, largest)) {
-                if (++steps > freeRegionCount + 1) {
-                    throw corrupt("stats", sentinel(largest), "free list of bucket " + largest + " does not end (a cycle)");
-                }
-                best = Math.max(best, requireListNode("stats", n, largest));
-            }
-        }
-        return best;
+                largestFree, trimmedBytes, sizeClasses);
     }
 
     EmmallocStats emmallocStats() {
