@@ -84,12 +84,26 @@ final class DirectMemory64 extends DirectLinearMemory {
         return (ByteBuffer[]) CHUNK.getAcquire(directory, (int) (pageIndex >>> PageDirectory.CHUNK_SHIFT));
     }
 
+    /**
+     * Allocates the chunks {@code [oldPages, newPages)} needs. When the host runs out of memory
+     * part way, the chunks this call installed are removed again before the error propagates
+     * (and {@code grow} returns -1), so the directory still matches the unchanged size.
+     */
     @Override
     void reserveTable(long oldPages, long newPages) {
-        for (int c = PageDirectory.firstNewChunk(oldPages); c < PageDirectory.chunksFor(newPages); c++) {
-            if (directory[c] == null) {
-                CHUNK.setRelease(directory, c, new ByteBuffer[PageDirectory.CHUNK_PAGES]);
+        int end = PageDirectory.chunksFor(newPages);
+        int c = PageDirectory.firstNewChunk(oldPages);
+        try {
+            for (; c < end; c++) {
+                if (directory[c] == null) {
+                    CHUNK.setRelease(directory, c, new ByteBuffer[PageDirectory.CHUNK_PAGES]);
+                }
             }
+        } catch (OutOfMemoryError hostCannotSupply) {
+            for (int undo = PageDirectory.chunksFor(oldPages); undo < c; undo++) {
+                CHUNK.setRelease(directory, undo, null);
+            }
+            throw hostCannotSupply;
         }
     }
 
