@@ -8,5 +8,6 @@ module dev.linmem {
     exports dev.linmem.alloc;
     exports dev.linmem.replay;
     exports dev.linmem.replay.trace;
+    exports dev.linmem.replay.php;
     exports dev.linmem.replay.report;
 }

@@ -1,5 +1,6 @@
 package dev.linmem.replay;
 
+import dev.linmem.replay.php.PhpTargets;
 import java.util.List;
 
 /** The list behind {@link TargetRegistry#standard()}: one line per shipped strategy. */
@@ -9,9 +10,13 @@ final class StandardTargets {
     }
 
     static List<Target> all() {
+        Target linmem = new LinmemTarget();
+        Target dlmallocEmscripten = new HeapTarget(HeapTarget.Kind.DLMALLOC_EMSCRIPTEN);
         return List.of(
-                new LinmemTarget(),
+                linmem,
                 new HeapTarget(HeapTarget.Kind.DLMALLOC),
-                new HeapTarget(HeapTarget.Kind.DLMALLOC_EMSCRIPTEN));
+                dlmallocEmscripten,
+                PhpTargets.onLinmem(linmem),
+                PhpTargets.playground(dlmallocEmscripten));
     }
 }

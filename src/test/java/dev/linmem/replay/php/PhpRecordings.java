@@ -1,16 +1,12 @@
 package dev.linmem.replay.php;
 
 import dev.linmem.replay.RecordedTrace;
-import dev.linmem.replay.trace.AddressSpaceInfo;
-import dev.linmem.replay.trace.EventKind;
-import dev.linmem.replay.trace.LoadedTrace;
 import dev.linmem.replay.trace.Trace;
 import dev.linmem.replay.trace.TraceEvent;
 import dev.linmem.replay.trace.TraceInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +39,7 @@ final class PhpRecordings {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + path);
             }
-            LoadedTrace loaded = Trace.open(TraceInput.of(name, in.readAllBytes())).load();
-            AddressSpaceInfo space = loaded.largestSpace();
-            List<TraceEvent> events = new ArrayList<>();
-            for (TraceEvent e : loaded.eventsOf(space.space())) {
-                if (e.kind() != EventKind.ADDRESS_SPACE_START) {
-                    events.add(e);
-                }
-            }
-            return RecordedTrace.of(name, loaded.format().toString(), "space " + space.space(), events);
+            return RecordedTrace.of(Trace.open(TraceInput.of(name, in.readAllBytes())).load(), -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,16 +1,16 @@
 package dev.linmem.replay.php;
 
 import dev.linmem.replay.Target;
+import dev.linmem.replay.TargetRegistry;
 import java.util.List;
 
-/** The PHP targets as the tests build them. */
+/** The PHP targets of the standard registry. */
 final class PhpStrategies {
 
     private PhpStrategies() {
     }
 
     static List<Target> all() {
-        return List.of(PhpTargets.onLinmem(TestMachines.linmem()),
-                PhpTargets.playground(TestMachines.dlmallocEmscripten()));
+        return TargetRegistry.standard().targetsNamed(List.of("php-on-linmem", "php-playground"));
     }
 }

@@ -31,9 +31,14 @@ class ZendOsModelTest {
     private static final long CHUNK = ZendConstants.CHUNK_BYTES;
     private static final long PAGE = ZendConstants.PAGE_BYTES;
 
+    /** A 4 GiB wasm32 memory, empty. */
+    static LinearMemory memory() {
+        return LinearMemory.create(dev.linmem.memory.MemoryType.i32(0, 65_536));
+    }
+
     /** A model over an AddressSpace of 4 KiB pages, storage built the given ways. */
     static final class OnSpace {
-        final AddressSpace space = AddressSpace.builder(TestMachines.memory())
+        final AddressSpace space = AddressSpace.builder(memory())
                 .pageSizeBytes(AddressSpace.LINUX_PAGE_BYTES).build();
         final ReplayMeter meter = new ReplayMeter();
         final MmapChunkStorage storage;
@@ -138,7 +143,7 @@ class ZendOsModelTest {
 
     @Test
     void playgroundsStorageCopiesOnEveryResizeAndClearsEveryChunk() {
-        LinearMemory memory = TestMachines.memory();
+        LinearMemory memory = memory();
         Dlmalloc heap = Dlmalloc.builder(HeapSource.emscriptenSbrk(memory)).emscripten().build();
         ReplayMeter meter = new ReplayMeter();
         MemalignChunkStorage storage = new MemalignChunkStorage(heap, meter);
