@@ -6,6 +6,7 @@ module dev.linmem {
     exports dev.linmem.memory;
     exports dev.linmem.space;
     exports dev.linmem.alloc;
+    exports dev.linmem.emscripten;
     exports dev.linmem.replay;
     exports dev.linmem.replay.trace;
     exports dev.linmem.replay.php;
