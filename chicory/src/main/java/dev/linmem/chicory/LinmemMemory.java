@@ -37,7 +37,19 @@ import java.util.function.Function;
  */
 public final class LinmemMemory implements Memory {
 
+    /**
+     * Told of every successful {@code memory.grow} the guest makes. The host's own growth (an
+     * address space or an allocator growing the LinearMemory directly) is not reported.
+     */
+    @FunctionalInterface
+    public interface GuestGrowthListener {
+
+        /** The guest grew the memory from {@code oldSizeBytes} to {@code newSizeBytes}. */
+        void grown(long oldSizeBytes, long newSizeBytes);
+    }
+
     private final LinearMemory memory;
+    private volatile GuestGrowthListener growthListener;
     private final int initialPages;
     private final int maximumPages;
     private DataSegment[] dataSegments;
@@ -83,12 +95,22 @@ public final class LinmemMemory implements Memory {
         return (int) memory.pages();
     }
 
+    /** Sets the listener told of the guest's own growth (null for none). */
+    public void onGuestGrowth(GuestGrowthListener listener) {
+        this.growthListener = listener;
+    }
+
     @Override
     public int grow(int deltaPages) {
         if (deltaPages < 0 || memory.pages() + deltaPages > maximumPages) {
             return -1;
         }
-        return (int) memory.grow(deltaPages);
+        long oldPages = memory.grow(deltaPages);
+        GuestGrowthListener listener = growthListener;
+        if (oldPages >= 0 && deltaPages > 0 && listener != null) {
+            listener.grown(oldPages * PAGE_SIZE, (oldPages + deltaPages) * PAGE_SIZE);
+        }
+        return (int) oldPages;
     }
 
     @Override

@@ -6,7 +6,10 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.linmem.memory.LinearMemory;
+import dev.linmem.space.AddressSpace;
+import dev.linmem.space.Errno;
 import dev.linmem.space.MemoryMapper;
+import dev.linmem.space.Mman;
 import java.util.List;
 import java.util.function.Function;
 
@@ -61,6 +64,19 @@ public final class MmapImports {
         return new MmapImports(mapperFactory);
     }
 
+    /**
+     * The LINUX behaviour: an {@link AddressSpace} with 64 KiB map pages (what a wasm guest's
+     * {@code getpagesize()} reports) over everything above the memory's size at the guest's first
+     * call. Memory the guest later grows itself ({@code memory.grow}, as wasi-libc's malloc does)
+     * is adopted as a mapping at once, so the address space never places a mapping on it.
+     */
+    public static MmapImports linux() {
+        return using(memory -> AddressSpace.builder(memory)
+                .pageSizeBytes(AddressSpace.WASM_PAGE_BYTES)
+                .baseAddress(Math.max(memory.sizeBytes(), AddressSpace.WASM_PAGE_BYTES))
+                .build());
+    }
+
     /** The mapper serving the guest, or null before the guest's first call. */
     public MemoryMapper mapper() {
         return mapper;
@@ -110,6 +126,9 @@ public final class MmapImports {
                 current = mapper;
                 if (current == null) {
                     current = mapperFactory.apply(linear);
+                    if (current instanceof AddressSpace) {
+                        ((LinmemMemory) memory).onGuestGrowth(adoptInto((AddressSpace) current));
+                    }
                     mapperMemory = linear;
                     mapper = current;
                 }
@@ -120,6 +139,18 @@ public final class MmapImports {
                     + " create one MmapImports per instance");
         }
         return current;
+    }
+
+    /** Maps the pages the guest grew itself, so they are never handed out by mmap. */
+    private static LinmemMemory.GuestGrowthListener adoptInto(AddressSpace space) {
+        return (oldSizeBytes, newSizeBytes) -> {
+            long result = space.mmap(oldSizeBytes, newSizeBytes - oldSizeBytes, Mman.PROT_READ | Mman.PROT_WRITE,
+                    Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED_NOREPLACE);
+            if (Errno.isError(result)) {
+                throw new IllegalStateException("could not adopt the guest's growth [0x" + Long.toHexString(oldSizeBytes)
+                        + ", 0x" + Long.toHexString(newSizeBytes) + ") into the address space: " + Errno.of(result));
+            }
+        };
     }
 
     private static long u32(long value) {
