@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linmem.alloc.Dlmalloc;
 import dev.linmem.alloc.HeapSource;
+import dev.linmem.emscripten.EmscriptenMmap;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.replay.ReplayMeter;
 import dev.linmem.replay.php.MmapChunkStorage.Alignment;
@@ -163,26 +164,89 @@ class ZendOsModelTest {
         model.checkInvariants();
     }
 
+    @Test
+    void onEmscriptenGrowthCopiesAndRefusedTrimsAndFreesLeak() {
+        EmscriptenMmap em = EmscriptenMmap.create(memory());
+        ReplayMeter meter = new ReplayMeter();
+        MmapChunkStorage storage = new MmapChunkStorage(em, Alignment.MAP_AND_TRIM, Growth.HINTED_MMAP, null, meter);
+        ZendOsModel model = new ZendOsModel(storage, meter);
+
+        model.apply(new AlignedAlloc(1, CHUNK, 1));
+        model.apply(new Extend(1, CHUNK + 4 * PAGE, RecordedOutcome.IN_PLACE, 2));
+        model.apply(new Truncate(1, CHUNK, 3));
+        model.checkInvariants();
+        assertThat(ZendConstants.isChunkAligned(model.blockRanges().get(0)[0])).isTrue();
+        model.apply(new Free(1, 4));
+
+        assertThat(meter.inPlaceLost()).as("the hint is refused").isEqualTo(1);
+        assertThat(meter.copiedBytes()).isEqualTo(CHUNK);
+        assertThat(meter.failedCalls()).containsKey("EINVAL");
+        long leaked = storage.leakedBytes(model.liveBlockBytes());
+        assertThat(leaked).as("PHP gave everything back").isPositive();
+        assertThat(leaked).as("the ledger agrees with Emscripten's own count").isEqualTo(em.stats().mappedBytes());
+        model.checkInvariants();
+    }
+
     // ---- model-based: random valid histories, Linux semantics never leak -----------------
 
-    /** The model on an AddressSpace, with the decisions' own view of the blocks as reference. */
-    static final class Ctx {
-        final OnSpace s;
+    /** A model under test, with the decisions' own view of the blocks as reference. */
+    abstract static class Ctx {
         final Map<Integer, Long> sizes = new HashMap<>();
         final List<Integer> ids = new ArrayList<>();
         int nextId = 1;
         long index;
 
-        Ctx(Alignment alignment, Growth growth) {
-            s = new OnSpace(alignment, growth);
+        abstract ZendOsModel model();
+
+        /** Bytes of the blocks PHP holds, by the decisions. */
+        long live() {
+            return sizes.values().stream().mapToLong(Long::longValue).sum();
         }
 
         void check() {
-            s.model.checkInvariants();
-            long live = sizes.values().stream().mapToLong(Long::longValue).sum();
-            assertThat(s.model.liveBlockBytes()).isEqualTo(live);
-            assertThat(s.storage.leakedBytes(live)).as("leak").isZero();
-            assertThat(s.space.stats().mappedBytes()).as("mapped").isEqualTo(live);
+            model().checkInvariants();
+            assertThat(model().liveBlockBytes()).isEqualTo(live());
+        }
+    }
+
+    /** On an AddressSpace: Linux semantics never leak, and exactly PHP's blocks are mapped. */
+    static final class SpaceCtx extends Ctx {
+        final OnSpace s;
+
+        SpaceCtx(Alignment alignment, Growth growth) {
+            s = new OnSpace(alignment, growth);
+        }
+
+        @Override
+        ZendOsModel model() {
+            return s.model;
+        }
+
+        @Override
+        void check() {
+            super.check();
+            assertThat(s.storage.leakedBytes(live())).as("leak").isZero();
+            assertThat(s.space.stats().mappedBytes()).as("mapped").isEqualTo(live());
+        }
+    }
+
+    /** On Emscripten's mmap: the leak ledger agrees with Emscripten's own mapped bytes. */
+    static final class EmCtx extends Ctx {
+        final EmscriptenMmap em = EmscriptenMmap.create(memory());
+        final MmapChunkStorage storage = new MmapChunkStorage(em, Alignment.MAP_AND_TRIM, Growth.HINTED_MMAP, null,
+                new ReplayMeter());
+        final ZendOsModel model = new ZendOsModel(storage, new ReplayMeter());
+
+        @Override
+        ZendOsModel model() {
+            return model;
+        }
+
+        @Override
+        void check() {
+            super.check();
+            assertThat(storage.leakedBytes(live()) + live()).as("ledger = Emscripten's mapped bytes")
+                    .isEqualTo(em.stats().mappedBytes());
         }
     }
 
@@ -191,7 +255,7 @@ class ZendOsModelTest {
         public void apply(Ctx c) {
             int id = c.nextId++;
             long size = CHUNK + pages * PAGE;
-            c.s.model.apply(new AlignedAlloc(id, size, ++c.index));
+            c.model().apply(new AlignedAlloc(id, size, ++c.index));
             c.sizes.put(id, size);
             c.ids.add(id);
         }
@@ -205,7 +269,7 @@ class ZendOsModelTest {
             }
             int id = c.ids.get(Math.floorMod(which, c.ids.size()));
             long size = c.sizes.get(id) + (1 + pages) * PAGE;
-            c.s.model.apply(new Extend(id, size, RecordedOutcome.IN_PLACE, ++c.index));
+            c.model().apply(new Extend(id, size, RecordedOutcome.IN_PLACE, ++c.index));
             c.sizes.put(id, size);
         }
     }
@@ -221,7 +285,7 @@ class ZendOsModelTest {
             if (size < CHUNK) {
                 return;
             }
-            c.s.model.apply(new Truncate(id, size, ++c.index));
+            c.model().apply(new Truncate(id, size, ++c.index));
             c.sizes.put(id, size);
         }
     }
@@ -233,16 +297,28 @@ class ZendOsModelTest {
                 return;
             }
             int id = c.ids.remove(Math.floorMod(which, c.ids.size()));
-            c.s.model.apply(new Free(id, ++c.index));
+            c.model().apply(new Free(id, ++c.index));
             c.sizes.remove(id);
         }
+    }
+
+    @Test
+    void onEmscriptenTheLeakLedgerAgreesWithEmscriptensOwnCount() {
+        ModelCheck.<Ctx>of("zend OS layer on Emscripten", EmCtx::new)
+                .op(3, (rnd, c) -> new Alloc(rnd.nextLong(300)))
+                .op(6, (rnd, c) -> new Grow(rnd.nextInt(), rnd.nextLong(8)))
+                .op(1, (rnd, c) -> new Shrink(rnd.nextInt(), rnd.nextLong(200)))
+                .op(2, (rnd, c) -> new Release(rnd.nextInt()))
+                .invariant(Ctx::check)
+                .runSeeds(150, 21, 22);
     }
 
     @ParameterizedTest
     @EnumSource(Growth.class)
     void onLinuxSemanticsNothingLeaksWhateverPhpDoes(Growth growth) {
         for (Alignment alignment : Alignment.values()) {
-            ModelCheck.<Ctx>of("zend OS layer on linmem, " + alignment + ", " + growth, () -> new Ctx(alignment, growth))
+            ModelCheck.<Ctx>of("zend OS layer on linmem, " + alignment + ", " + growth,
+                            () -> new SpaceCtx(alignment, growth))
                     .op(3, (rnd, c) -> new Alloc(rnd.nextLong(300)))
                     .op(6, (rnd, c) -> new Grow(rnd.nextInt(), rnd.nextLong(8)))
                     .op(1, (rnd, c) -> new Shrink(rnd.nextInt(), rnd.nextLong(200)))
