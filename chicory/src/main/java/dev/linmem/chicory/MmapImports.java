@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.linmem.emscripten.EmscriptenMmap;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.space.AddressSpace;
 import dev.linmem.space.Errno;
@@ -77,6 +78,23 @@ public final class MmapImports {
                 .build());
     }
 
+    /**
+     * The EMSCRIPTEN behaviour, as a program built with Emscripten's default malloc gets it:
+     * {@link EmscriptenMmap} over dlmalloc in Emscripten's configuration, its heap on Emscripten's
+     * sbrk starting at the memory's size at the guest's first call. Hints are refused, partial
+     * munmaps fail and leak, mremap always fails. The heap's sbrk grows the memory itself; a
+     * guest that also grows the memory on its own is not supported with this behaviour (its pages
+     * would be handed out by the heap), just as an Emscripten program has only one sbrk.
+     */
+    public static MmapImports emscripten() {
+        return emscripten(EmscriptenMmap.Malloc.DLMALLOC);
+    }
+
+    /** {@link #emscripten()} with the given malloc ({@code -sMALLOC=}). */
+    public static MmapImports emscripten(EmscriptenMmap.Malloc malloc) {
+        return using(memory -> EmscriptenMmap.create(memory, malloc));
+    }
+
     /** The mapper serving the guest, or null before the guest's first call. */
     public MemoryMapper mapper() {
         return mapper;
@@ -128,6 +146,8 @@ public final class MmapImports {
                     current = mapperFactory.apply(linear);
                     if (current instanceof AddressSpace) {
                         ((LinmemMemory) memory).onGuestGrowth(adoptInto((AddressSpace) current));
+                    } else {
+                        ((LinmemMemory) memory).onGuestGrowth(refuseUnder(current));
                     }
                     mapperMemory = linear;
                     mapper = current;
@@ -150,6 +170,18 @@ public final class MmapImports {
                 throw new IllegalStateException("could not adopt the guest's growth [0x" + Long.toHexString(oldSizeBytes)
                         + ", 0x" + Long.toHexString(newSizeBytes) + ") into the address space: " + Errno.of(result));
             }
+        };
+    }
+
+    /**
+     * A mapper that takes its memory from an sbrk of its own cannot share the memory's growth
+     * with the guest: stop with a clear message instead of letting both use the same pages.
+     */
+    private static LinmemMemory.GuestGrowthListener refuseUnder(MemoryMapper mapper) {
+        return (oldSizeBytes, newSizeBytes) -> {
+            throw new IllegalStateException("the guest grew the memory itself (to 0x" + Long.toHexString(newSizeBytes)
+                    + ") while " + mapper.getClass().getSimpleName() + " owns the memory's growth through its own"
+                    + " sbrk; use MmapImports.linux(), which adopts the guest's growth");
         };
     }
 

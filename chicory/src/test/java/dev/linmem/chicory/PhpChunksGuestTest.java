@@ -3,6 +3,7 @@ package dev.linmem.chicory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.dylibso.chicory.runtime.Instance;
+import dev.linmem.emscripten.EmscriptenMmap;
 import dev.linmem.space.AddressSpace;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +60,27 @@ class PhpChunksGuestTest {
         long peakLiveBytes = 2 * 65_536 + (3 * 2 + 12 + 8) * 1024 * 1024L;
         long peakBytes = linux.figure("peak_pages") * 65_536;
         assertThat(peakBytes).isBetween(peakLiveBytes, peakLiveBytes * 5 / 4);
+    }
+
+    @Test
+    void underEmscriptenTheTrimsFailAndLeakAndEveryGrowthCopies() {
+        Outcome linux = run(MmapImports.linux(), Guests.Engine.COMPILER);
+        Outcome emscripten = run(MmapImports.emscripten(), Guests.Engine.COMPILER);
+        System.out.printf("php_chunks figures%n  LINUX      %s%n  EMSCRIPTEN %s%n", linux.figures(), emscripten.figures());
+        assertThat(emscripten.exitCode()).as("guest output %s", emscripten.figures()).isZero();
+        assertThat(emscripten.figure("mismatches")).isZero();
+        assertThat(emscripten.figure("page_size")).isEqualTo(65_536);
+        // Hints are refused and mremap fails: all six growths fall back to allocate-copy-free.
+        assertThat(emscripten.figure("in_place_growths")).isZero();
+        assertThat(emscripten.figure("copied_growths")).isEqualTo(6);
+        assertThat(emscripten.figure("copied_bytes")).isEqualTo((4 + 6 + 8 + 10 + 4 + 6) * 1024 * 1024L);
+        // Head and tail trims, the truncation and the frees of trimmed blocks are partial: refused.
+        assertThat(emscripten.figure("failed_munmaps")).isPositive();
+        EmscriptenMmap mapper = (EmscriptenMmap) emscripten.imports().mapper();
+        mapper.checkInvariants();
+        assertThat(mapper.stats().leakedBytes()).isPositive();
+        assertThat(mapper.stats().refusedUnmaps()).isEqualTo(emscripten.figure("failed_munmaps"));
+        assertThat(emscripten.figure("peak_pages")).isGreaterThan(linux.figure("peak_pages"));
     }
 
     @Test
