@@ -23,3 +23,8 @@ common=(--target=wasm32-wasi --sysroot=/usr -O2 -I "$here/../include")
 
 # Guest 3: the memory-heavy loop the Chicory JMH benchmark runs on both memories.
 "$cc" "${common[@]}" -mbulk-memory -mexec-model=reactor -o "$out/memory_loop.wasm" "$here/memory_loop.c"
+
+# Guest 1 again, importing its memory (env.memory) instead of defining it, for the host to
+# supply a LinearMemory of its own through Chicory's ImportMemory.
+"$cc" "${common[@]}" -mbulk-memory -matomics -mexec-model=reactor -Wl,--import-memory \
+    -o "$out/adapter_guest_imported.wasm" "$here/adapter_guest.c"

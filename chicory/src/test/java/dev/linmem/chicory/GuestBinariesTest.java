@@ -28,7 +28,7 @@ class GuestBinariesTest {
         String log = new String(build.getInputStream().readAllBytes());
         assertThat(build.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(build.exitValue()).as("guests/build.sh output:%n%s", log).isZero();
-        for (String guest : new String[] {"adapter_guest.wasm", "php_chunks.wasm", "memory_loop.wasm"}) {
+        for (String guest : new String[] {"adapter_guest.wasm", "adapter_guest_imported.wasm", "php_chunks.wasm", "memory_loop.wasm"}) {
             assertThat(Files.readAllBytes(out.resolve(guest)))
                     .as("%s is stale: run chicory/guests/build.sh and commit the result", guest)
                     .isEqualTo(Guests.bytes(guest));
