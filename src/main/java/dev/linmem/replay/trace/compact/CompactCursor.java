@@ -26,6 +26,8 @@ final class CompactCursor implements EventCursor {
     private int end;
     private long consumedBefore;
     private long records;
+    /** Byte offset of the record being read, -1 while reading the header. */
+    private long recordStartByte = -1;
     private int line;
     private int tid;
     private int space;
@@ -85,6 +87,7 @@ final class CompactCursor implements EventCursor {
         if (trailer != null) {
             return null;
         }
+        recordStartByte = consumedBefore + pos;
         int code = readByte("a record's kind or the end marker (is the file truncated?)");
         if (code == CompactFormat.END) {
             readTrailer();
@@ -96,8 +99,9 @@ final class CompactCursor implements EventCursor {
         line += (int) CompactFormat.unzigzag(varint("a line delta"));
         tid += (int) CompactFormat.unzigzag(varint("a tid delta"));
         space += (int) CompactFormat.unzigzag(varint("a space delta"));
+        TraceEvent e = decode(EventKind.byCode(code));
         records++;
-        return decode(EventKind.byCode(code));
+        return e;
     }
 
     private TraceEvent decode(EventKind kind) throws IOException {
@@ -243,7 +247,9 @@ final class CompactCursor implements EventCursor {
     }
 
     private MalformedTraceException malformed(String expected) {
-        return new MalformedTraceException(name, 0,
-                expected + " at byte " + (consumedBefore + pos) + " (record " + (records + 1) + ")", null);
+        String where = recordStartByte < 0
+                ? " in the header"
+                : " in record " + (records + 1) + " at byte " + recordStartByte;
+        return new MalformedTraceException(name, 0, expected + where, null);
     }
 }
