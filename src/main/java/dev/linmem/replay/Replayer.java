@@ -12,13 +12,14 @@ import java.util.Objects;
  * <p><b>Algorithm</b>, per target:
  * <ol>
  *   <li>build a fresh {@link Machine} and its {@link EventPlayer} (not timed);</li>
- *   <li>play every event in recorded order, timing only these calls ({@code replayNanos});
- *       after each event, note a new linear memory high-water mark, and snapshot the live
- *       ranges for the {@link PeakMap} when the memory grew or, at its high-water mark, the
- *       recording holds more than at the last snapshot; take a {@link Sample} every {@code n / 1000} events,
- *       and with {@link InvariantChecking#EVERY_EVENT} check every structure; the snapshots and
- *       checks are subtracted from the time;</li>
- *   <li>finish the player, check every structure once more, and assemble the {@link TargetResult}.</li>
+ *   <li>play every event in recorded order, timing only this loop ({@code replayNanos});
+ *       after each event, note the peak moment (the memory grew, or it is at its high-water
+ *       mark and the recording holds more than at the last peak moment), take a {@link Sample}
+ *       every {@code n / 1000} events, and with {@link InvariantChecking#EVERY_EVENT} check
+ *       every structure (subtracted from the time);</li>
+ *   <li>finish the player, check every structure once more, and assemble the {@link TargetResult};</li>
+ *   <li>replay again, untimed, on a fresh machine up to the peak moment and draw the
+ *       {@link PeakMap} from the live ranges there.</li>
  * </ol>
  * Peak live bytes come from the recording alone ({@link RecordedTrace#peakLiveBytes()}), the same
  * for every target.
@@ -62,13 +63,12 @@ public final class Replayer {
         List<Sample> timeline = new ArrayList<>(Math.min(n, MAX_SAMPLES) + 2);
         timeline.add(new Sample(0, memory.sizeBytes(), trace.liveBytesAfter(0)));
         long peakPages = memory.pages();
-        long[] peakRanges = snapshot(player);
-        long peakSizeBytes = memory.sizeBytes();
-        long liveAtSnapshot = trace.liveBytesAfter(0);
+        long liveAtPeak = trace.liveBytesAfter(0);
+        int peakEventCount = 0;
 
         long replayed = 0;
         long skipped = 0;
-        long excludedNanos = 0;
+        long checkNanos = 0;
         long startNanos = System.nanoTime();
         for (int i = 0; i < n; i++) {
             if (player.play(events.get(i))) {
@@ -77,27 +77,22 @@ public final class Replayer {
                 skipped++;
             }
             long pages = memory.pages();
-            boolean grew = pages > peakPages
-                    || pages == peakPages && trace.liveBytesAfter(i + 1) > liveAtSnapshot;
-            boolean sample = (i + 1) % stride == 0 && i + 1 < n;
-            if (grew || sample || checkEveryEvent) {
-                long asideStart = System.nanoTime();
-                if (grew) {
-                    peakPages = pages;
-                    peakSizeBytes = memory.sizeBytes();
-                    peakRanges = snapshot(player);
-                    liveAtSnapshot = trace.liveBytesAfter(i + 1);
-                }
-                if (sample) {
-                    timeline.add(new Sample(i + 1, memory.sizeBytes(), trace.liveBytesAfter(i + 1)));
-                }
-                if (checkEveryEvent) {
-                    checkAll(machine, player, events.get(i));
-                }
-                excludedNanos += System.nanoTime() - asideStart;
+            long live = trace.liveBytesAfter(i + 1);
+            if (pages > peakPages || pages == peakPages && live > liveAtPeak) {
+                peakPages = pages;
+                liveAtPeak = live;
+                peakEventCount = i + 1;
+            }
+            if ((i + 1) % stride == 0 && i + 1 < n) {
+                timeline.add(new Sample(i + 1, memory.sizeBytes(), live));
+            }
+            if (checkEveryEvent) {
+                long checkStart = System.nanoTime();
+                checkAll(machine, player, events.get(i));
+                checkNanos += System.nanoTime() - checkStart;
             }
         }
-        long replayNanos = Math.max(0, System.nanoTime() - startNanos - excludedNanos);
+        long replayNanos = Math.max(0, System.nanoTime() - startNanos - checkNanos);
         player.finish();
         checkAll(machine, player, null);
         timeline.add(new Sample(n, memory.sizeBytes(), trace.liveBytesAfter(n)));
@@ -106,12 +101,28 @@ public final class Replayer {
         long peakLinearBytes = peakLinearPages * LinearMemory.PAGE_BYTES;
         long peakLive = trace.peakLiveBytes();
         double overhead = peakLive == 0 ? 1.0 : (double) peakLinearBytes / peakLive;
-        PeakMap peakMap = PeakMaps.of(peakRanges, peakSizeBytes, pageBytesOf(machine, target));
+        PeakMap peakMap = peakMapAfter(trace, target, peakEventCount);
         return new TargetResult(target.name(), target.description(), replayed, skipped, peakLinearBytes,
                 peakLinearPages, peakLive, overhead, meter.failedCalls(), meter.leakedBytes(), meter.copiedBytes(),
                 machine.clearedBytes() + meter.clearedBytes(), meter.inPlaceKept(), meter.inPlaceLost(),
                 meter.outOfMemoryEvents(), replayNanos, replayed == 0 ? 0 : (double) replayNanos / replayed,
                 timeline, peakMap);
+    }
+
+    /**
+     * The target's memory after the first {@code eventCount} events: replayed again on a fresh
+     * machine (replays are deterministic), so the timed replay carries no snapshots.
+     */
+    private PeakMap peakMapAfter(RecordedTrace trace, Target target, int eventCount) {
+        Machine machine = target.newMachine(options);
+        EventPlayer player = target.newPlayer(machine, trace, new ReplayMeter());
+        List<TraceEvent> events = trace.events();
+        for (int i = 0; i < eventCount; i++) {
+            player.play(events.get(i));
+        }
+        LongTriples triples = new LongTriples();
+        player.visitLiveRanges((start, length, kind) -> triples.add(start, length, kind.ordinal()));
+        return PeakMaps.of(triples.toArray(), machine.memory().sizeBytes(), pageBytesOf(machine, target));
     }
 
     private static long pageBytesOf(Machine machine, Target target) {
@@ -127,13 +138,6 @@ public final class Replayer {
             String where = after == null ? "at the end of the replay" : "after line " + after.line() + " (" + after + ")";
             throw new IllegalStateException("invariant broken " + where + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The live ranges of {@code player} now, as (start, length, kind ordinal) triples. */
-    private static long[] snapshot(EventPlayer player) {
-        LongTriples triples = new LongTriples();
-        player.visitLiveRanges((start, length, kind) -> triples.add(start, length, kind.ordinal()));
-        return triples.toArray();
     }
 
     /** A growable array of (long, long, long) triples. */

@@ -15,7 +15,9 @@ final class ReplaySpeedMain {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Target target = TargetRegistry.standard().targetNamed(targetName);
         Replayer replayer = new Replayer(TargetOptions.defaults());
-        for (String name : new String[] {"php-strings.strace", "php-strings-nomremap.strace", "python-alloc.strace"}) {
+        String[] names = args.length > 2 ? args[2].split(",")
+                : new String[] {"php-strings.strace", "php-strings-nomremap.strace", "python-alloc.strace"};
+        for (String name : names) {
             RecordedTrace trace = SharedTraces.get(name);
             double[] rates = new double[rounds];
             for (int i = 0; i < rounds; i++) {
