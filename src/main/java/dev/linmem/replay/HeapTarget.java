@@ -2,6 +2,7 @@ package dev.linmem.replay;
 
 import dev.linmem.alloc.Allocator;
 import dev.linmem.alloc.Dlmalloc;
+import dev.linmem.alloc.Emmalloc;
 import dev.linmem.alloc.HeapSource;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.space.AddressSpace;
@@ -10,16 +11,23 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The heap strategies: {@code dlmalloc} over linmem's AddressSpace (its brk heap and mappings
- * for large chunks; the recording's own mmap calls go to the same space), and in Emscripten's
- * configuration over Emscripten's sbrk.
+ * The heap strategies: {@code dlmalloc} and {@code emmalloc} over linmem's AddressSpace (its
+ * brk heap; dlmalloc also maps large chunks), and each as Emscripten builds it, over
+ * Emscripten's sbrk.
+ *
+ * <p>Capabilities follow what each can do with a trace's own mmap lines: {@code dlmalloc}
+ * replays them on the same AddressSpace (when they block its break it continues in mapped
+ * segments, as dlmalloc does); {@code emmalloc} grows only by a contiguous break, which the
+ * recording's mappings would block, so it replays heap-only traces.
  */
 final class HeapTarget implements Target {
 
     /** Which allocator, configured how. */
     enum Kind {
-        DLMALLOC("dlmalloc", "Dlmalloc over the linmem AddressSpace (brk heap, mmap above 256 KiB)"),
-        DLMALLOC_EMSCRIPTEN("dlmalloc-emscripten", "Dlmalloc as Emscripten builds it (sbrk only, no trim)");
+        DLMALLOC("dlmalloc", "Dlmalloc over the linmem AddressSpace (brk heap, mmap from 256 KiB, trimming)"),
+        EMMALLOC("emmalloc", "Emmalloc over the linmem AddressSpace's brk heap (POSIX mode, trimming)"),
+        DLMALLOC_EMSCRIPTEN("dlmalloc-emscripten", "Dlmalloc as Emscripten builds it (sbrk only, no trimming)"),
+        EMMALLOC_EMSCRIPTEN("emmalloc-emscripten", "Emmalloc as Emscripten builds it (sbrk only)");
 
         final String targetName;
         final String description;
@@ -30,7 +38,7 @@ final class HeapTarget implements Target {
         }
 
         boolean overAddressSpace() {
-            return this == DLMALLOC;
+            return this == DLMALLOC || this == EMMALLOC;
         }
     }
 
@@ -52,7 +60,7 @@ final class HeapTarget implements Target {
 
     @Override
     public Set<Capability> capabilities() {
-        return kind.overAddressSpace() ? EnumSet.of(Capability.HEAP, Capability.MMAP) : EnumSet.of(Capability.HEAP);
+        return kind == Kind.DLMALLOC ? EnumSet.of(Capability.HEAP, Capability.MMAP) : EnumSet.of(Capability.HEAP);
     }
 
     @Override
@@ -64,11 +72,12 @@ final class HeapTarget implements Target {
                     .baseAddress(memory.sizeBytes())
                     .build();
             HeapSource source = new AddressSpaceHeapSource(space);
-            Allocator allocator = Dlmalloc.builder(source).build();
+            Allocator allocator = kind == Kind.DLMALLOC ? Dlmalloc.builder(source).build() : Emmalloc.create(source);
             return new HeapMachine(allocator, space);
         }
         HeapSource source = HeapSource.emscriptenSbrk(memory);
-        Allocator allocator = Dlmalloc.builder(source).emscripten().build();
+        Allocator allocator = kind == Kind.DLMALLOC_EMSCRIPTEN ? Dlmalloc.builder(source).emscripten().build()
+                : Emmalloc.emscripten(source);
         return new HeapMachine(allocator, null);
     }
 

@@ -15,7 +15,9 @@ final class StandardTargets {
         return List.of(
                 linmem,
                 new HeapTarget(HeapTarget.Kind.DLMALLOC),
+                new HeapTarget(HeapTarget.Kind.EMMALLOC),
                 dlmallocEmscripten,
+                new HeapTarget(HeapTarget.Kind.EMMALLOC_EMSCRIPTEN),
                 PhpTargets.onLinmem(linmem),
                 PhpTargets.playground(dlmallocEmscripten));
     }
