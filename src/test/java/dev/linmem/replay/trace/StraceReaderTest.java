@@ -84,6 +84,17 @@ class StraceReaderTest {
     }
 
     @Test
+    void timestampsAndDurationsAreSkipped() throws Exception {
+        LoadedTrace t = load("timestamps.strace");
+        assertThat(t.events()).containsExactly(
+                new TraceEvent.AddressSpaceStart(1, 16616, 0, -1, TraceEvent.Origin.INITIAL),
+                new TraceEvent.Mmap(1, 16616, 0, 0, 8192, RW, PRIVATE_ANON, -1, 0, 0x7fcc99184000L),
+                new TraceEvent.Munmap(2, 16616, 0, 0x7fcc99184000L, 8192, 0),
+                new TraceEvent.AddressSpaceStart(3, 0, 1, -1, TraceEvent.Origin.INITIAL),
+                new TraceEvent.Brk(3, 0, 1, 0, 0x563992f64000L));
+    }
+
+    @Test
     void streamingCursorReturnsTheSameEventsAndCountsBytes() throws Exception {
         Trace trace = Trace.open(TraceFiles.resource("/dev/linmem/replay/trace/every-line-kind.strace", "x"));
         List<TraceEvent> loaded = trace.load().events();
