@@ -19,6 +19,7 @@ final class StandardTargets {
                 dlmallocEmscripten,
                 new HeapTarget(HeapTarget.Kind.EMMALLOC_EMSCRIPTEN),
                 PhpTargets.onLinmem(linmem),
+                PhpTargets.onEmscripten(),
                 PhpTargets.playground(dlmallocEmscripten));
     }
 }

@@ -19,7 +19,15 @@ public final class PhpTargets {
                 linmem, PhpStrategy.ON_LINMEM);
     }
 
-    /** {@code php-on-emscripten}: PHP's OS layer unchanged on Emscripten's mmap emulation. */
+    /**
+     * {@code php-on-emscripten}: PHP's OS layer unchanged on Emscripten's mmap emulation over
+     * dlmalloc in Emscripten's configuration.
+     */
+    public static Target onEmscripten() {
+        return onEmscripten(new EmscriptenMachineTarget());
+    }
+
+    /** {@code php-on-emscripten} over the machine of {@code emscripten}, whose mapper is Emscripten's mmap. */
     public static Target onEmscripten(Target emscripten) {
         return new PhpTarget("php-on-emscripten",
                 "PHP's memory manager on Emscripten's mmap: hints refused, partial munmaps fail and leak",

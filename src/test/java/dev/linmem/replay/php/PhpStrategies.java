@@ -11,6 +11,6 @@ final class PhpStrategies {
     }
 
     static List<Target> all() {
-        return TargetRegistry.standard().targetsNamed(List.of("php-on-linmem", "php-playground"));
+        return TargetRegistry.standard().targetsNamed(List.of("php-on-linmem", "php-on-emscripten", "php-playground"));
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The three PHP strategies replayed end to end on every shared PHP recording, asserting the
  * bounds the semantics imply: PHP on linmem stays within 1.10x of the recording's peak live
- * bytes, leaks nothing and keeps at least 99% of the recorded in-place growths in place;
- * Playground's storage copies on every resize, so more than PHP on linmem.
+ * bytes, leaks nothing and keeps at least 99% of the recorded in-place growths in place; on
+ * Emscripten's mmap every growth copies and the refused trims and frees leak; Playground's
+ * storage copies on every resize, so more than PHP on linmem.
  */
 class PhpTargetsEndToEndTest {
 
@@ -46,6 +47,18 @@ class PhpTargetsEndToEndTest {
         assertThat(r.inPlaceKept() + r.inPlaceLost()).as("recorded in-place growths").isEqualTo(4_235);
         assertThat(r.outOfMemoryEvents()).isZero();
         assertThat(r.failedCalls()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {PhpRecordings.STRACE, PhpRecordings.NOMREMAP, PhpRecordings.MALLOC})
+    void phpOnEmscriptenLeaksAndCopiesEveryGrowth(String name) {
+        TargetResult r = results(name).get("php-on-emscripten");
+
+        assertThat(r.leakedBytes()).as("leaked").isPositive();
+        assertThat(r.copiedBytes()).as("copied").isGreaterThan(results(name).get("php-on-linmem").copiedBytes());
+        assertThat(r.inPlaceKept()).as("hints are refused").isZero();
+        assertThat(r.failedCalls()).containsKey("EINVAL");
+        assertThat(r.overhead()).isGreaterThan(results(name).get("php-on-linmem").overhead());
     }
 
     @ParameterizedTest
