@@ -863,7 +863,7 @@ public final class Dlmalloc implements Allocator {
             if ((smallbits & 3) != 0) {                     // step 1: exact fit (or one over)
                 idx += (int) (~smallbits & 1);
                 long b = smallbinAt(idx);
-                long p = checkedLink(fd(b), "small bin " + idx);
+                long p = checkedLink(fd(b), "small bin", idx);
                 verifyJunk("malloc", p, idx << SMALLBIN_SHIFT);
                 unlinkFirstSmallChunk(b, p, idx);
                 setInuseAndPinuse(p, (long) idx << SMALLBIN_SHIFT);
@@ -874,7 +874,7 @@ public final class Dlmalloc implements Allocator {
                     long leftbits = ((smallbits << idx) & leftBits(1L << idx)) & 0xFFFF_FFFFL;
                     int i = Long.numberOfTrailingZeros(leftbits);
                     long b = smallbinAt(i);
-                    long p = checkedLink(fd(b), "small bin " + i);
+                    long p = checkedLink(fd(b), "small bin", i);
                     long size = (long) i << SMALLBIN_SHIFT;
                     verifyJunk("malloc", p, size);
                     unlinkFirstSmallChunk(b, p, i);
@@ -937,11 +937,11 @@ public final class Dlmalloc implements Allocator {
     /** malloc.c's tmalloc_small: the smallest chunk of the smallest non-empty treebin. */
     private long tmallocSmall(long nb) {
         int i = Long.numberOfTrailingZeros(treemap());
-        long v = checkedLink(word(treebinAt(i)), "treebin " + i);
+        long v = checkedLink(word(treebinAt(i)), "treebin", i);
         long t = v;
         long rsize = chunkSize(t) - nb;
         for (int depth = 0; (t = leftmostChild(t)) != 0; depth++) {
-            checkedLink(t, "treebin " + i);
+            checkedLink(t, "treebin", i);
             if (depth > 2 * NTREEBINS) {
                 throw corrupt("malloc", t, "treebin " + i + " is deeper than a bitwise trie can be (a cycle)");
             }
@@ -979,7 +979,7 @@ public final class Dlmalloc implements Allocator {
             int sizebits = (int) (nb << leftshiftForTreeIndex(idx));
             long rst = 0;
             for (int depth = 0; ; depth++) {
-                checkedLink(t, "treebin " + idx);
+                checkedLink(t, "treebin", idx);
                 if (depth > 2 * NTREEBINS) {
                     throw corrupt("malloc", t, "treebin " + idx + " is deeper than a bitwise trie can be (a cycle)");
                 }
@@ -1011,7 +1011,7 @@ public final class Dlmalloc implements Allocator {
             }
         }
         for (int steps = 0; t != 0; steps++) {
-            checkedLink(t, "treebin");
+            checkedLink(t, "treebin", -1);
             if (steps > 2 * NTREEBINS) {
                 throw corrupt("malloc", t, "treebin is deeper than a bitwise trie can be (a cycle)");
             }
@@ -1070,7 +1070,7 @@ public final class Dlmalloc implements Allocator {
         if ((smallmap() & (1L << i)) == 0) {
             markSmallmap(i);
         } else {
-            f = checkedLink(fd(b), "small bin " + i);
+            f = checkedLink(fd(b), "small bin", i);
         }
         setFd(b, p);
         setBk(f, p);
@@ -1121,7 +1121,7 @@ public final class Dlmalloc implements Allocator {
             setBk(x, x);
             return;
         }
-        long t = checkedLink(word(h), "treebin " + i);
+        long t = checkedLink(word(h), "treebin", i);
         int k = (int) (size << leftshiftForTreeIndex(i));
         for (int depth = 0; ; depth++) {
             if (depth > 2 * NTREEBINS) {
@@ -1132,7 +1132,7 @@ public final class Dlmalloc implements Allocator {
                 k <<= 1;
                 long c = child(t, dir);
                 if (c != 0) {
-                    t = checkedLink(c, "treebin " + i);
+                    t = checkedLink(c, "treebin", i);
                 } else {
                     setChild(t, dir, x);
                     setParent(x, t);
@@ -1141,7 +1141,7 @@ public final class Dlmalloc implements Allocator {
                     return;
                 }
             } else {
-                long f = checkedLink(fd(t), "treebin " + i);
+                long f = checkedLink(fd(t), "treebin", i);
                 setFd(t, x);
                 setBk(f, x);
                 setFd(x, f);
@@ -1173,7 +1173,7 @@ public final class Dlmalloc implements Allocator {
                 r = word(rp);
             }
             if (r != 0) {
-                checkedLink(r, "treebin");
+                checkedLink(r, "treebin", -1);
                 for (int depth = 0; ; depth++) {
                     if (depth > 2 * NTREEBINS) {
                         throw corrupt("free", x, "treebin below " + HeapException.hex(x) + " has a cycle");
@@ -1186,7 +1186,7 @@ public final class Dlmalloc implements Allocator {
                         }
                     }
                     rp = cp;
-                    r = checkedLink(word(cp), "treebin");
+                    r = checkedLink(word(cp), "treebin", -1);
                 }
                 putWord(rp, 0);
             }
@@ -1203,7 +1203,7 @@ public final class Dlmalloc implements Allocator {
                     clearTreemap(idx);
                 }
             } else {
-                checkedLink(xp, "treebin");
+                checkedLink(xp, "treebin", -1);
                 if (child(xp, 0) == x) {
                     setChild(xp, 0, r);
                 } else {
@@ -1500,15 +1500,21 @@ public final class Dlmalloc implements Allocator {
             return;
         }
         long size = chunkSize(p);
-        long from = junkStart(p, size);
         long to = Math.min(p + size, p + bytes);
-        for (long a = from; a < to; a++) {
-            byte b = memory.getI8(a);
-            if (b != JUNK) {
-                throw new WriteAfterFreeException(operation, p + MEM_OFFSET, a, JUNK, b);
+        for (long a = junkStart(p, size); a < to; ) {
+            int n = (int) Math.min(junkBuffer.length, to - a);
+            memory.read(a, junkBuffer, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (junkBuffer[i] != JUNK) {
+                    throw new WriteAfterFreeException(operation, p + MEM_OFFSET, a + i, JUNK, junkBuffer[i]);
+                }
             }
+            a += n;
         }
     }
+
+    /** Scratch for {@link #verifyJunk}, used under the heap's lock. */
+    private final byte[] junkBuffer = new byte[4096];
 
     // =====================================================================================
     // realloc and memalign
@@ -1926,9 +1932,10 @@ public final class Dlmalloc implements Allocator {
     }
 
     /** Returns a, a chunk address read from a link, after checking it points into the heap. */
-    private long checkedLink(long a, String where) {
+    private long checkedLink(long a, String bin, int index) {
         if (!isChunkAddress(a)) {
-            throw corrupt("malloc", a, where + " links to " + HeapException.hex(a) + ", which is not a chunk of this heap");
+            throw corrupt("malloc", a, bin + (index >= 0 ? " " + index : "") + " links to " + HeapException.hex(a)
+                    + ", which is not a chunk of this heap");
         }
         return a;
     }
@@ -1958,16 +1965,24 @@ public final class Dlmalloc implements Allocator {
 
         void run() {
             if (ms == 0) {
-                require(live.isEmpty(), 0, "blocks are live but the heap has no segment");
+                if (!(live.isEmpty())) {
+                    throw failure(0, "blocks are live but the heap has no segment");
+                }
                 return;
             }
-            require(word(ms + MS_MAGIC) == MAGIC, ms, "the mstate's magic is overwritten");
+            if (!(word(ms + MS_MAGIC) == MAGIC)) {
+                throw failure(ms, "the mstate's magic is overwritten");
+            }
             checkSmallBins();
             checkTreeBins();
             long dv = dv();
             long dvsize = dvsize();
-            require((dv == 0) == (dvsize == 0), dv, "dv " + HeapException.hex(dv) + " with dvsize " + dvsize);
-            require(dv == 0 || !binned.contains(dv), dv, "dv is also in a bin");
+            if (!((dv == 0) == (dvsize == 0))) {
+                throw failure(dv, "dv " + HeapException.hex(dv) + " with dvsize " + dvsize);
+            }
+            if (!(dv == 0 || !binned.contains(dv))) {
+                throw failure(dv, "dv is also in a bin");
+            }
             long liveFound = 0;
             long freeFound = 0;
             boolean topFound = false;
@@ -1977,44 +1992,68 @@ public final class Dlmalloc implements Allocator {
                 long c = firstChunk(s);
                 boolean prevInuse = true;
                 for (long steps = 0; ; steps++) {
-                    require(steps < bound, c, "segment walk does not end");
-                    require(c + 2 * SIZE_T <= s.alignedEnd(), c, "chunk " + HeapException.hex(c) + " runs past segment end");
+                    if (!(steps < bound)) {
+                        throw failure(c, "segment walk does not end");
+                    }
+                    if (!(c + 2 * SIZE_T <= s.alignedEnd())) {
+                        throw failure(c, "chunk " + HeapException.hex(c) + " runs past segment end");
+                    }
                     long h = head(c);
                     long size = h & ~FLAG_BITS;
-                    require(((h & PINUSE) != 0) == prevInuse, c, "chunk " + HeapException.hex(c)
+                    if (!(((h & PINUSE) != 0) == prevInuse)) {
+                        throw failure(c, "chunk " + HeapException.hex(c)
                             + " has PINUSE " + (h & PINUSE) + " but its predecessor is " + (prevInuse ? "in use" : "free"));
+                    }
                     if (last && c == top()) {
-                        require(size == topsize() && (h & CINUSE) == 0, c, "top's head " + HeapException.hex(h)
+                        if (!(size == topsize() && (h & CINUSE) == 0)) {
+                            throw failure(c, "top's head " + HeapException.hex(h)
                                 + " does not match topsize " + topsize());
-                        require(c + size == s.alignedEnd() - TOP_FOOT_BYTES, c, "top does not end at its segment's foot");
-                        require(prevInuse, c, "top follows a free chunk");
+                        }
+                        if (!(c + size == s.alignedEnd() - TOP_FOOT_BYTES)) {
+                            throw failure(c, "top does not end at its segment's foot");
+                        }
+                        if (!(prevInuse)) {
+                            throw failure(c, "top follows a free chunk");
+                        }
                         topFound = true;
                         break;
                     }
                     if (h == FENCEPOST_HEAD) {
-                        require(!last, c, "a fencepost in the current segment before top");
+                        if (!(!last)) {
+                            throw failure(c, "a fencepost in the current segment before top");
+                        }
                         break;
                     }
-                    require(size >= MIN_CHUNK_SIZE && (size & (ALIGNMENT - 1)) == 0 && c + size <= s.alignedEnd(),
-                            c, "chunk " + HeapException.hex(c) + " has an impossible size " + size);
+                    if (!(size >= MIN_CHUNK_SIZE && (size & (ALIGNMENT - 1)) == 0 && c + size <= s.alignedEnd())) {
+                        throw failure(c, "chunk " + HeapException.hex(c) + " has an impossible size " + size);
+                    }
                     if ((h & CINUSE) != 0) {
                         Live b = live.get(c + MEM_OFFSET);
                         if (b != null) {
-                            require(!b.mmapped() && b.chunkSize() == size, c, "header of chunk " + HeapException.hex(c)
+                            if (!(!b.mmapped() && b.chunkSize() == size)) {
+                                throw failure(c, "header of chunk " + HeapException.hex(c)
                                     + " reads size " + size + " but the block #" + b.sequence() + " has " + b.chunkSize());
+                            }
                             checkCanary("checkInvariants", c + MEM_OFFSET, b);
                             liveFound++;
                         } else {
-                            require(c + MEM_OFFSET == ms || segmentRecordChunks.contains(c), c,
-                                    "in-use chunk " + HeapException.hex(c) + " of " + size + " bytes is no live block");
+                            if (!(c + MEM_OFFSET == ms || segmentRecordChunks.contains(c))) {
+                                throw failure(c, "in-use chunk " + HeapException.hex(c) + " of " + size + " bytes is no live block");
+                            }
                         }
                         prevInuse = true;
                     } else {
-                        require(prevInuse, c, "two adjacent free chunks at " + HeapException.hex(c));
-                        require(prevFoot(c + size) == size, c, "free chunk " + HeapException.hex(c) + " has foot "
+                        if (!(prevInuse)) {
+                            throw failure(c, "two adjacent free chunks at " + HeapException.hex(c));
+                        }
+                        if (!(prevFoot(c + size) == size)) {
+                            throw failure(c, "free chunk " + HeapException.hex(c) + " has foot "
                                 + prevFoot(c + size) + ", not its size " + size);
-                        require(c == dv ? size == dvsize : binned.contains(c), c, "free chunk " + HeapException.hex(c)
+                        }
+                        if (!(c == dv ? size == dvsize : binned.contains(c))) {
+                            throw failure(c, "free chunk " + HeapException.hex(c)
                                 + " of " + size + " bytes is neither dv nor in a bin");
+                        }
                         verifyJunk("checkInvariants", c, size);
                         freeFound++;
                         prevInuse = false;
@@ -2022,22 +2061,30 @@ public final class Dlmalloc implements Allocator {
                     c += size;
                 }
             }
-            require(topFound, top(), "top " + HeapException.hex(top()) + " not found in the current segment");
-            require(freeFound == binned.size() + (dv != 0 ? 1 : 0), 0, "the walk found " + freeFound
+            if (!(topFound)) {
+                throw failure(top(), "top " + HeapException.hex(top()) + " not found in the current segment");
+            }
+            if (!(freeFound == binned.size() + (dv != 0 ? 1 : 0))) {
+                throw failure(0, "the walk found " + freeFound
                     + " free chunks, the bins and dv hold " + (binned.size() + (dv != 0 ? 1 : 0)));
+            }
             long mmappedLive = 0;
             for (Map.Entry<Long, Live> e : live.entrySet()) {
                 Live b = e.getValue();
                 if (b.mmapped()) {
                     checkBlockHeader("checkInvariants", e.getKey(), b);
-                    require(head(b.chunk() + b.chunkSize()) == FENCEPOST_HEAD, b.chunk(), "mapped chunk "
+                    if (!(head(b.chunk() + b.chunkSize()) == FENCEPOST_HEAD)) {
+                        throw failure(b.chunk(), "mapped chunk "
                             + HeapException.hex(b.chunk()) + " lost its fencepost");
+                    }
                     checkCanary("checkInvariants", e.getKey(), b);
                     mmappedLive++;
                 }
             }
-            require(liveFound + mmappedLive == live.size(), 0, "the walk found " + (liveFound + mmappedLive)
+            if (!(liveFound + mmappedLive == live.size())) {
+                throw failure(0, "the walk found " + (liveFound + mmappedLive)
                     + " live blocks, the shadow holds " + live.size());
+            }
         }
 
         private void checkSmallBins() {
@@ -2046,25 +2093,40 @@ public final class Dlmalloc implements Allocator {
                 long b = smallbinAt(i);
                 long first = fd(b);
                 boolean empty = first == b;
-                require(empty == ((map & (1L << i)) == 0), b, "smallmap bit " + i + " disagrees with bin " + i);
+                if (!(empty == ((map & (1L << i)) == 0))) {
+                    throw failure(b, "smallmap bit " + i + " disagrees with bin " + i);
+                }
                 if (empty) {
-                    require(bk(b) == b, b, "empty small bin " + i + " has a bk");
+                    if (!(bk(b) == b)) {
+                        throw failure(b, "empty small bin " + i + " has a bk");
+                    }
                     continue;
                 }
                 long prev = b;
                 long p = first;
                 for (long steps = 0; p != b; steps++) {
-                    require(steps < bound, b, "small bin " + i + " does not end (a cycle)");
-                    require(isChunkAddress(p), p, "small bin " + i + " links to " + HeapException.hex(p));
-                    require(bk(p) == prev, p, "small bin " + i + ": chunk " + HeapException.hex(p) + " has a wrong bk");
+                    if (!(steps < bound)) {
+                        throw failure(b, "small bin " + i + " does not end (a cycle)");
+                    }
+                    if (!(isChunkAddress(p))) {
+                        throw failure(p, "small bin " + i + " links to " + HeapException.hex(p));
+                    }
+                    if (!(bk(p) == prev)) {
+                        throw failure(p, "small bin " + i + ": chunk " + HeapException.hex(p) + " has a wrong bk");
+                    }
                     long h = head(p);
-                    require((h & CINUSE) == 0 && (h & ~FLAG_BITS) == (long) i << SMALLBIN_SHIFT, p,
-                            "chunk " + HeapException.hex(p) + " in small bin " + i + " has head " + HeapException.hex(h));
-                    require(binned.add(p), p, "chunk " + HeapException.hex(p) + " is binned twice");
+                    if (!((h & CINUSE) == 0 && (h & ~FLAG_BITS) == (long) i << SMALLBIN_SHIFT)) {
+                        throw failure(p, "chunk " + HeapException.hex(p) + " in small bin " + i + " has head " + HeapException.hex(h));
+                    }
+                    if (!(binned.add(p))) {
+                        throw failure(p, "chunk " + HeapException.hex(p) + " is binned twice");
+                    }
                     prev = p;
                     p = fd(p);
                 }
-                require(bk(b) == prev, b, "small bin " + i + "'s bk is not its last chunk");
+                if (!(bk(b) == prev)) {
+                    throw failure(b, "small bin " + i + "'s bk is not its last chunk");
+                }
             }
         }
 
@@ -2072,29 +2134,45 @@ public final class Dlmalloc implements Allocator {
             long map = treemap();
             for (int i = 0; i < NTREEBINS; i++) {
                 long root = word(treebinAt(i));
-                require((root == 0) == ((map & (1L << i)) == 0), treebinAt(i), "treemap bit " + i + " disagrees with treebin " + i);
+                if (!((root == 0) == ((map & (1L << i)) == 0))) {
+                    throw failure(treebinAt(i), "treemap bit " + i + " disagrees with treebin " + i);
+                }
                 if (root != 0) {
-                    require(isChunkAddress(root) && parent(root) == treebinAt(i), root, "treebin " + i + "'s root has a wrong parent");
+                    if (!(isChunkAddress(root) && parent(root) == treebinAt(i))) {
+                        throw failure(root, "treebin " + i + "'s root has a wrong parent");
+                    }
                     checkTree(root, i, 0);
                 }
             }
         }
 
         private void checkTree(long t, int index, int depth) {
-            require(depth <= NTREEBINS + 1, t, "treebin " + index + " is too deep (a cycle)");
-            require(isChunkAddress(t), t, "treebin " + index + " links to " + HeapException.hex(t));
+            if (!(depth <= NTREEBINS + 1)) {
+                throw failure(t, "treebin " + index + " is too deep (a cycle)");
+            }
+            if (!(isChunkAddress(t))) {
+                throw failure(t, "treebin " + index + " links to " + HeapException.hex(t));
+            }
             long size = chunkSize(t);
-            require(treeIndexOf(t) == index && size >= minsizeForTreeIndex(index)
-                    && (index == NTREEBINS - 1 || size < minsizeForTreeIndex(index + 1)), t,
-                    "tree chunk " + HeapException.hex(t) + " of " + size + " bytes is in treebin " + index);
+            if (!(treeIndexOf(t) == index && size >= minsizeForTreeIndex(index)
+                    && (index == NTREEBINS - 1 || size < minsizeForTreeIndex(index + 1)))) {
+                throw failure(t, "tree chunk " + HeapException.hex(t) + " of " + size + " bytes is in treebin " + index);
+            }
             int shift = leftshiftForTreeIndex(index);
             long u = t;
             for (long steps = 0; ; steps++) {
-                require(steps < bound, t, "same-size list at " + HeapException.hex(t) + " does not end");
-                require(isChunkAddress(u) && (head(u) & CINUSE) == 0 && chunkSize(u) == size, u,
-                        "tree list of " + HeapException.hex(t) + " holds " + HeapException.hex(u));
-                require(isChunkAddress(fd(u)) && bk(fd(u)) == u, u, "tree list link broken at " + HeapException.hex(u));
-                require(binned.add(u), u, "chunk " + HeapException.hex(u) + " is binned twice");
+                if (!(steps < bound)) {
+                    throw failure(t, "same-size list at " + HeapException.hex(t) + " does not end");
+                }
+                if (!(isChunkAddress(u) && (head(u) & CINUSE) == 0 && chunkSize(u) == size)) {
+                    throw failure(u, "tree list of " + HeapException.hex(t) + " holds " + HeapException.hex(u));
+                }
+                if (!(isChunkAddress(fd(u)) && bk(fd(u)) == u)) {
+                    throw failure(u, "tree list link broken at " + HeapException.hex(u));
+                }
+                if (!(binned.add(u))) {
+                    throw failure(u, "chunk " + HeapException.hex(u) + " is binned twice");
+                }
                 u = fd(u);
                 if (u == t) {
                     break;
@@ -2103,22 +2181,24 @@ public final class Dlmalloc implements Allocator {
             for (int dir = 0; dir < 2; dir++) {
                 long c = child(t, dir);
                 if (c != 0) {
-                    require(isChunkAddress(c) && parent(c) == t, c, "tree child " + HeapException.hex(c) + " has a wrong parent");
+                    if (!(isChunkAddress(c) && parent(c) == t)) {
+                        throw failure(c, "tree child " + HeapException.hex(c) + " has a wrong parent");
+                    }
                     long csize = chunkSize(c);
                     if (shift + depth < 32) {
                         long bit = ((csize << (shift + depth)) >>> 31) & 1;
-                        require(bit == dir, c, "tree chunk " + HeapException.hex(c) + " of " + csize
+                        if (!(bit == dir)) {
+                            throw failure(c, "tree chunk " + HeapException.hex(c) + " of " + csize
                                 + " bytes is on the wrong side at depth " + depth);
+                        }
                     }
                     checkTree(c, index, depth + 1);
                 }
             }
         }
 
-        private void require(boolean ok, long at, String what) {
-            if (!ok) {
-                throw new HeapCorruptionException("checkInvariants: " + what, at);
-            }
+        private HeapCorruptionException failure(long at, String what) {
+            return new HeapCorruptionException("checkInvariants: " + what, at);
         }
     }
 }
