@@ -1154,6 +1154,7 @@ public final class Dlmalloc implements Allocator {
 
     /** malloc.c's unlink_large_chunk: removes x from its treebin, promoting a replacement. */
     private void unlinkLargeChunk(long x) {
+        checkTreeLinks(x);
         long xp = parent(x);
         long r;
         if (bk(x) != x) {
@@ -1223,6 +1224,21 @@ public final class Dlmalloc implements Allocator {
                     setParent(c1, r);
                 }
             }
+        }
+    }
+
+    /** Every link unlinkLargeChunk will follow from x must point into the heap, checked before any write. */
+    private void checkTreeLinks(long x) {
+        long xp = parent(x);
+        long c0 = child(x, 0);
+        long c1 = child(x, 1);
+        int idx = treeIndexOf(x);
+        boolean parentOk = xp == 0 || (idx >= 0 && idx < NTREEBINS && xp == treebinAt(idx)) || isChunkAddress(xp);
+        if (!parentOk || (c0 != 0 && !isChunkAddress(c0)) || (c1 != 0 && !isChunkAddress(c1))
+                || (xp != 0 && (idx < 0 || idx >= NTREEBINS))) {
+            throw corrupt("malloc", x, "tree chunk at " + HeapException.hex(x) + " has broken links parent "
+                    + HeapException.hex(xp) + " children " + HeapException.hex(c0) + ", " + HeapException.hex(c1)
+                    + " index " + idx);
         }
     }
 

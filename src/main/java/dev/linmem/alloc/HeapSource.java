@@ -1,6 +1,7 @@
 package dev.linmem.alloc;
 
 import dev.linmem.memory.LinearMemory;
+import dev.linmem.space.AddressSpace;
 import dev.linmem.space.Errno;
 
 /**
@@ -19,7 +20,7 @@ import dev.linmem.space.Errno;
  *
  * <p>Two sources exist: {@link #emscriptenSbrk} (Emscripten's own {@code sbrk}: a break over the
  * memory, growing it by wasm pages, no mmap) and {@link #addressSpace} (the break and mappings of
- * an {@code AddressSpace}, so pages given back are reusable by every other user of the space).
+ * an {@link AddressSpace}, so pages given back are reusable by every other user of the space).
  * A source is not thread-safe on its own; each heap calls it under its own lock.
  */
 public interface HeapSource {
@@ -73,6 +74,14 @@ public interface HeapSource {
      */
     static HeapSource emscriptenSbrk(LinearMemory memory, long heapBaseAddress) {
         return new EmscriptenSbrkSource(memory, heapBaseAddress);
+    }
+
+    /**
+     * The brk heap and anonymous mappings of {@code space}: what the heap gives back is reusable
+     * by every other user of the space. Supports mmap with the space's page as granule.
+     */
+    static HeapSource addressSpace(AddressSpace space) {
+        return new AddressSpaceSource(space);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.linmem.alloc;
 
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.memory.MemoryType;
+import dev.linmem.space.AddressSpace;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +18,7 @@ class DlmallocModelTest {
     @Test
     void defaultConfiguration() {
         AllocatorModel.check("dlmalloc", () -> Dlmalloc.builder(sbrk(4096)).build())
-                .runSeeds(30_000, 1, 2, 3);
+                .runSeeds(25_000, 1, 2, 3);
     }
 
     @Test
@@ -28,9 +29,19 @@ class DlmallocModelTest {
     }
 
     @Test
+    void addressSpaceWithMappedChunksAndSegments() {
+        AllocatorModel.check("dlmalloc address space", () -> {
+            LinearMemory memory = LinearMemory.create(MemoryType.i32(1, 4096));
+            AddressSpace space = AddressSpace.builder(memory).pageSizeBytes(AddressSpace.LINUX_PAGE_BYTES).build();
+            return Dlmalloc.builder(HeapSource.addressSpace(space))
+                    .mmapThresholdBytes(64 * 1024).trimThresholdBytes(256 * 1024).build();
+        }).runSeeds(25_000, 9, 10);
+    }
+
+    @Test
     void emscriptenConfiguration() {
         AllocatorModel.check("dlmalloc emscripten", () -> Dlmalloc.builder(sbrk(4096)).emscripten().build())
-                .runSeeds(25_000, 6, 7);
+                .runSeeds(20_000, 6, 7);
     }
 
     @Test
