@@ -25,6 +25,8 @@ final class Symbols {
     private static final Map<String, Integer> FLAGS = new HashMap<>();
     private static final Map<String, Integer> ADVICE = new HashMap<>();
     private static final Map<String, Integer> ERRNO = new HashMap<>();
+    /** The keys of {@link #FLAGS}, indexed by their length. */
+    private static final String[][] FLAG_NAMES_BY_LENGTH;
 
     static {
         FLAGS.put("PROT_NONE", Mman.PROT_NONE);
@@ -89,6 +91,17 @@ final class Symbols {
         for (int i = 1; i < names.length; i++) {
             ERRNO.put(names[i], i);
         }
+        int longest = 0;
+        for (String name : FLAGS.keySet()) {
+            longest = Math.max(longest, name.length());
+        }
+        FLAG_NAMES_BY_LENGTH = new String[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            final int l = length;
+            FLAG_NAMES_BY_LENGTH[length] = FLAGS.keySet().stream().filter(n -> n.length() == l).sorted()
+                    .toArray(String[]::new);
+        }
+
         ERRNO.put("EWOULDBLOCK", 11);
         ERRNO.put("EOVERFLOW", 75);
         ERRNO.put("EOPNOTSUPP", 95);
@@ -119,14 +132,28 @@ final class Symbols {
                 bits |= (int) Numbers.parse(s, start, end, what);
             } else {
                 requireName(s, start, end, what);
-                Integer v = FLAGS.get(s.substring(start, end));
-                if (v != null) {
-                    bits |= v;
-                }
+                bits |= flagBits(s, start, end);
             }
             start = end + 1;
         }
         return bits;
+    }
+
+    /**
+     * The bits of the flag name {@code s[from, to)}, 0 for an unknown name. Looks the slice up
+     * among the names of its length without allocating (the hot path of mmap lines).
+     */
+    private static int flagBits(String s, int from, int to) {
+        int length = to - from;
+        if (length >= FLAG_NAMES_BY_LENGTH.length) {
+            return 0;
+        }
+        for (String name : FLAG_NAMES_BY_LENGTH[length]) {
+            if (s.startsWith(name, from)) {
+                return FLAGS.get(name);
+            }
+        }
+        return 0;
     }
 
     /** madvise's advice: a number, a known name, or {@link #UNKNOWN_ADVICE}. */
