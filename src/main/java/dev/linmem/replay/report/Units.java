@@ -81,17 +81,17 @@ public final class Units {
         return String.format(Locale.ROOT, "%.1f ns", nanos);
     }
 
-    /** Formats a rate in events per second with the right metric prefix: {@code 2.41 M/s}. */
+    /** Formats a rate in events per second with the right metric prefix: {@code 2.41 M events/s}. */
     public static String eventsPerSecond(double perSecond) {
         if (!Double.isFinite(perSecond) || perSecond < 0) {
             return "-";
         }
         if (perSecond < 1e3) {
-            return String.format(Locale.ROOT, "%.0f /s", perSecond);
+            return String.format(Locale.ROOT, "%.0f events/s", perSecond);
         }
         if (perSecond < 1e6) {
-            return String.format(Locale.ROOT, "%.1f k/s", perSecond / 1e3);
+            return String.format(Locale.ROOT, "%.1f k events/s", perSecond / 1e3);
         }
-        return String.format(Locale.ROOT, "%.2f M/s", perSecond / 1e6);
+        return String.format(Locale.ROOT, "%.2f M events/s", perSecond / 1e6);
     }
 }

@@ -64,9 +64,9 @@ class UnitsTest {
 
     @Test
     void ratesUseMetricPrefixes() {
-        assertThat(Units.eventsPerSecond(950)).isEqualTo("950 /s");
-        assertThat(Units.eventsPerSecond(12_300)).isEqualTo("12.3 k/s");
-        assertThat(Units.eventsPerSecond(2_410_000)).isEqualTo("2.41 M/s");
+        assertThat(Units.eventsPerSecond(950)).isEqualTo("950 events/s");
+        assertThat(Units.eventsPerSecond(12_300)).isEqualTo("12.3 k events/s");
+        assertThat(Units.eventsPerSecond(2_410_000)).isEqualTo("2.41 M events/s");
         assertThat(Units.eventsPerSecond(Double.NaN)).isEqualTo("-");
     }
 }
