@@ -159,19 +159,14 @@ final class EmmallocHeap {
 
     /** The size of the free region at {@code r}, which the shadow says must span the gap from {@code r} to the next used region. */
     private long requireFreeRegion(String op, long r) {
-        Used before = shadow.usedBefore(r);
-        if ((r & (w - 1)) != 0 || before == null || before.end() != r || before.kind == Kind.SENTINEL) {
+        long size = shadow.freeSizeAt(r);
+        if (size < 0) {
             throw corrupt(op, r, "a free-list link points at " + HeapException.hex(r) + ", which is not a free region");
         }
-        Used after = shadow.usedFrom(r);
-        if (after == null || after.start == r) {
-            throw corrupt(op, r, "a free-list link points at the used region at " + HeapException.hex(r));
-        }
-        long size = after.start - r;
         long header = word(r);
         long ceiling = word(r + size - w);
         if (header != size || ceiling != (size | FREE_FLAG)) {
-            throw corrupt(op, r, "free region [" + HeapException.hex(r) + ", " + HeapException.hex(after.start)
+            throw corrupt(op, r, "free region [" + HeapException.hex(r) + ", " + HeapException.hex(r + size)
                     + ") has size " + header + " at its start and " + (ceiling & ~FREE_FLAG)
                     + ((ceiling & FREE_FLAG) != 0 ? " (free)" : " (used)") + " at its end, expected " + size
                     + " (free)");
@@ -284,6 +279,7 @@ final class EmmallocHeap {
         putWord(head + w, r);
         putWord(s + 2L * w, r);
         putMask(mask() | (1L << bucket));
+        shadow.addFree(r, size);
         freeBytes += size;
         freeRegionCount++;
     }
@@ -298,6 +294,7 @@ final class EmmallocHeap {
         if (word(s + 2L * w) == s) {
             putMask(mask() & ~(1L << bucket));
         }
+        shadow.removeFree(r, size);
         freeBytes -= size;
         freeRegionCount--;
     }
@@ -459,7 +456,7 @@ final class EmmallocHeap {
         long available = size - bump;
         long rest = available - headerBytes - payloadBytes;
         boolean split = rest >= regionMinBytes;
-        Used before = shadow.usedBefore(r);
+        Used before = shadow.usedEndingAt(r);
         // check phase
         requireUnlinkable(op, r, size);
         if (bump > 0) {
@@ -474,7 +471,7 @@ final class EmmallocHeap {
         // mutate phase
         unlinkFree(r, size);
         if (bump > 0) {
-            before.sizeBytes += bump; // the slack before an aligned payload joins the region below
+            shadow.resizeUsed(before, before.sizeBytes + bump); // the slack before an aligned payload joins the region below
             putUsedTags(before.start, before.sizeBytes);
         }
         long used = available;
@@ -576,9 +573,9 @@ final class EmmallocHeap {
     private boolean extendNewestArea(String op, Area top, long bytes) {
         Used oldSentinel = shadow.usedAt(top.end - regionMinBytes);
         requireUsedTags(op, oldSentinel);
-        Used last = shadow.usedBefore(oldSentinel.start);
-        long lastFreeSize = oldSentinel.start - last.end();
-        long freeStart = lastFreeSize > 0 ? last.end() : oldSentinel.start;
+        long lastFreeStart = shadow.freeStartEndingAt(oldSentinel.start);
+        long lastFreeSize = lastFreeStart < 0 ? 0 : oldSentinel.start - lastFreeStart;
+        long freeStart = lastFreeSize > 0 ? lastFreeStart : oldSentinel.start;
         long newEnd = top.end + bytes;
         long freeSize = newEnd - regionMinBytes - freeStart;
         if (lastFreeSize > 0) {
@@ -629,7 +626,7 @@ final class EmmallocHeap {
     Used requireLiveBlock(String op, long ptr) {
         Used b = shadow.usedAt(ptr - w);
         if (b != null && b.kind == Kind.BLOCK && ptr - w < ptr) {
-            requireUsedTags(op + "(" + HeapException.hex(ptr) + ")", b);
+            requireUsedTags(op, b);
             if (debug()) {
                 requireCanary(op, b);
             }
@@ -667,14 +664,18 @@ final class EmmallocHeap {
 
     /** Frees live block {@code b} (from {@link #requireLiveBlock}), merging it with free neighbours. */
     void free(String op, Used b) {
-        Used before = shadow.usedBefore(b.start);
-        Used after = shadow.usedAfter(b.start);
-        long leftSize = b.start - before.end();
-        long rightSize = after.start - b.end();
+        Used before = shadow.usedEndingAt(b.start);
+        long leftStart = before != null ? b.start : shadow.freeStartEndingAt(b.start);
+        long leftSize = b.start - leftStart;
+        Used after = shadow.usedAt(b.end());
+        long rightSize = after != null ? 0 : shadow.freeSizeAt(b.end());
+        if ((before == null && leftStart < 0) || (after == null && rightSize < 0)) {
+            throw new IllegalStateException("internal: the shadow has no neighbour of " + b);
+        }
         // check phase
         if (leftSize > 0) {
-            requireFreeRegion(op, before.end());
-            requireUnlinkable(op, before.end(), leftSize);
+            requireFreeRegion(op, leftStart);
+            requireUnlinkable(op, leftStart, leftSize);
         } else if (word(b.start - w) != before.sizeBytes) {
             throw corrupt(op, b.start - w, "the region below the block at " + HeapException.hex(b.start + w)
                     + " ends with size " + word(b.start - w) + ", expected " + before.sizeBytes + " (used)");
@@ -686,8 +687,8 @@ final class EmmallocHeap {
             throw corrupt(op, after.start, "the region above the block at " + HeapException.hex(b.start + w)
                     + " starts with size " + word(after.start) + ", expected " + after.sizeBytes);
         }
-        long mergedStart = before.end();
-        long mergedSize = after.start - mergedStart;
+        long mergedStart = leftStart;
+        long mergedSize = b.end() + rightSize - mergedStart;
         requireLinkable(op, EmmallocBuckets.bucketOf(mergedSize), leftSize > 0 ? mergedStart : 0,
                 rightSize > 0 ? b.end() : 0);
         // mutate phase
@@ -715,9 +716,12 @@ final class EmmallocHeap {
      * the region above. Returns false, changing nothing, when that cannot be done.
      */
     boolean resizeInPlace(String op, Used b, long newSizeBytes, long requestedBytes) {
-        Used after = shadow.usedAfter(b.start);
         long nextStart = b.end();
-        long nextSize = after.start - nextStart;
+        Used after = shadow.usedAt(nextStart);
+        long nextSize = after != null ? 0 : shadow.freeSizeAt(nextStart);
+        if (after == null && nextSize < 0) {
+            throw new IllegalStateException("internal: the shadow has no region after " + b);
+        }
         boolean resized;
         if (nextSize > 0) {
             resized = resizeIntoFreeRegion(op, b, newSizeBytes, nextStart, nextSize);
@@ -751,7 +755,8 @@ final class EmmallocHeap {
             requireJunk(op, nextStart, nextSize, nextStart, absorbedEnd);
         }
         unlinkFree(nextStart, nextSize);
-        b.sizeBytes = absorbedEnd - b.start;
+        shadow.forgetFreed(nextStart, absorbedEnd);
+        shadow.resizeUsed(b, absorbedEnd - b.start);
         putUsedTags(b.start, b.sizeBytes);
         if (keepFree) {
             linkFree(newNextStart, nextEnd - newNextStart);
@@ -759,7 +764,6 @@ final class EmmallocHeap {
                 fillJunk(newNextStart, nextEnd - newNextStart, newNextStart, nextStart + 3L * w);
             }
         }
-        shadow.forgetFreed(nextStart, absorbedEnd);
         return true;
     }
 
@@ -772,7 +776,7 @@ final class EmmallocHeap {
             long freeStart = b.start + newSizeBytes;
             long freeSize = b.sizeBytes - newSizeBytes;
             requireLinkable(op, EmmallocBuckets.bucketOf(freeSize), 0, 0);
-            b.sizeBytes = newSizeBytes;
+            shadow.resizeUsed(b, newSizeBytes);
             putUsedTags(b.start, newSizeBytes);
             linkFree(freeStart, freeSize);
             if (debug()) {
@@ -799,9 +803,8 @@ final class EmmallocHeap {
             return 0;
         }
         Used sentinelRegion = shadow.usedAt(top.end - regionMinBytes);
-        Used last = shadow.usedBefore(sentinelRegion.start);
-        long freeStart = last.end();
-        long freeSize = sentinelRegion.start - freeStart;
+        long freeStart = shadow.freeStartEndingAt(sentinelRegion.start);
+        long freeSize = freeStart < 0 ? 0 : sentinelRegion.start - freeStart;
         long keep = padBytes <= 0 ? 0 : Math.max(regionMinBytes, alignUp(Math.min(padBytes, maxAllocBytes), w));
         if (freeSize == 0 || keep >= freeSize) {
             return 0;
@@ -824,7 +827,6 @@ final class EmmallocHeap {
         }
         putUsedTags(newEnd - regionMinBytes, regionMinBytes);
         shadow.addUsed(new Used(newEnd - regionMinBytes, regionMinBytes, Kind.SENTINEL, 0, 0));
-        shadow.forgetFreed(newEnd - regionMinBytes, top.end);
         top.end = newEnd;
         putWord(top.start + 2L * w, newEnd);
         footprintBytes -= release;
@@ -838,8 +840,9 @@ final class EmmallocHeap {
         if (top == null) {
             return 0;
         }
-        Used sentinelRegion = shadow.usedAt(top.end - regionMinBytes);
-        return sentinelRegion.start - shadow.usedBefore(sentinelRegion.start).end();
+        long sentinelStart = top.end - regionMinBytes;
+        long freeStart = shadow.freeStartEndingAt(sentinelStart);
+        return freeStart < 0 ? 0 : sentinelStart - freeStart;
     }
 
     /** Zeroes the first {@code bytes} of block {@code payload}. */
@@ -861,6 +864,7 @@ final class EmmallocHeap {
                 blocks.add(new LiveBlock(u.start + w, u.requestedBytes, usableBytes(u), u.sequence));
             }
         }
+        blocks.sort(java.util.Comparator.comparingLong(LiveBlock::address));
         return blocks;
     }
 
@@ -868,16 +872,14 @@ final class EmmallocHeap {
     AllocatorStats stats() {
         long[] sizeClasses = new long[64];
         long largestFree = 0;
-        Used previous = null;
         for (Used u : shadow.allUsed()) {
             if (u.kind == Kind.BLOCK) {
                 long usable = usableBytes(u);
                 sizeClasses[usable == 0 ? 0 : 63 - Long.numberOfLeadingZeros(usable)]++;
             }
-            if (previous != null && previous.kind != Kind.SENTINEL) {
-                largestFree = Math.max(largestFree, u.start - previous.end()); // the free region between them
-            }
-            previous = u;
+        }
+        for (long size : shadow.freeRegions().values()) {
+            largestFree = Math.max(largestFree, size);
         }
         return new AllocatorStats(footprintBytes, peakFootprintBytes, liveBytes, liveBlockCount, freeBytes,
                 largestFree, trimmedBytes, sizeClasses);
@@ -940,6 +942,10 @@ final class EmmallocHeap {
         for (long size : freeRegions.values()) {
             freeTotal += size;
         }
+        if (freeRegions.size() != shadow.freeRegions().size()) {
+            throw new IllegalStateException("internal: the shadow records " + shadow.freeRegions().size()
+                    + " free regions, the walk found " + freeRegions.size());
+        }
         if (listed != freeRegions.size()) {
             throw corrupt(op, controlBase, freeRegions.size() + " free regions in the heap but " + listed
                     + " in the buckets: some free region is in no bucket");
@@ -952,13 +958,7 @@ final class EmmallocHeap {
         if (peakFootprintBytes < footprintBytes) {
             throw new IllegalStateException("internal: peak footprint " + peakFootprintBytes + " below footprint " + footprintBytes);
         }
-        for (long p : shadow.freedPayloads()) {
-            Used u = shadow.usedContaining(p);
-            if (u != null && u.kind == Kind.BLOCK) {
-                throw new IllegalStateException("internal: a freed record at 0x" + Long.toHexString(p)
-                        + " lies inside a live block " + u);
-            }
-        }
+        shadow.requireIndexesAgree();
     }
 
     private static void requireCounter(String name, long counted, long walked) {
@@ -1012,6 +1012,9 @@ final class EmmallocHeap {
                 }
                 if (u != null) {
                     throw corrupt(op, r, "the " + u + " is marked free");
+                }
+                if (shadow.freeSizeAt(r) != size) {
+                    throw corrupt(op, r, "a free region of " + size + " bytes that the heap never made");
                 }
                 freeRegions.put(r, size);
                 if (debug()) {

@@ -1,21 +1,23 @@
 package dev.linmem.alloc;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The out-of-band shadow of an {@link Emmalloc} heap: every used region (root regions, live
- * blocks, end sentinels) and every sbrk'd area, kept in Java where guest writes cannot reach.
+ * The out-of-band shadow of an {@link Emmalloc} heap: every region (used and free) and every
+ * sbrk'd area, kept in Java where guest writes cannot reach.
  *
- * <p>Free regions are not recorded: emmalloc never leaves two free regions side by side nor a
- * gap smaller than a whole region, so the free regions are exactly the non-empty gaps between
- * consecutive used regions of an area. That makes every in-band size, flag and link checkable
- * against the shadow in O(log n) before the heap trusts it.
+ * <p>Regions are indexed by their start and by their end, so each neighbour of a region is one
+ * hash lookup away, and every in-band size, flag and link the heap is about to follow is checked
+ * against the shadow in O(1) before it is trusted. Only the error path (which live block
+ * contains a bad pointer) scans.
  *
- * <p>The shadow also remembers blocks that were freed and whose memory no allocation has reused
- * since, so a second free of the same pointer is reported as a double free (with both sequence
- * numbers) rather than as a pointer never returned.
+ * <p>The shadow also remembers the payload addresses of freed blocks whose memory is still free:
+ * a pointer that was once returned, freed, and not returned again is reported as a double free
+ * (with both sequence numbers) rather than as a pointer never returned. Records are ordered so
+ * that carving a region drops those inside it; they are bounded by the free memory.
  *
  * <p>Not thread-safe; the heap's lock guards it.
  */
@@ -31,7 +33,7 @@ final class EmmallocShadow {
         SENTINEL
     }
 
-    /** One used region, {@code [start, start + sizeBytes)}. Sizes change when a region is resized in place. */
+    /** One used region, {@code [start, start + sizeBytes)}. Resize through {@link #resizeUsed}. */
     static final class Used {
         final long start;
         final Kind kind;
@@ -71,70 +73,122 @@ final class EmmallocShadow {
         }
     }
 
-    /** A block freed and not reused since: its allocation and free sequence numbers. */
+    /** A freed block: its allocation and free sequence numbers. */
     record Freed(long allocationSequence, long freeSequence) {
     }
 
-    private final TreeMap<Long, Used> used = new TreeMap<>();
+    private final Map<Long, Used> usedByStart = new HashMap<>();
+    private final Map<Long, Used> usedByEnd = new HashMap<>();
+    private final Map<Long, Long> freeSizeByStart = new HashMap<>();
+    private final Map<Long, Long> freeStartByEnd = new HashMap<>();
     private final TreeMap<Long, Area> areas = new TreeMap<>();
     private final TreeMap<Long, Freed> freed = new TreeMap<>();
     private Area newestArea;
 
+    // ---------------------------------------------------------------- used regions
+
     /** The used region starting at {@code start}, or null. */
     Used usedAt(long start) {
-        return used.get(start);
+        return usedByStart.get(start);
     }
 
-    /** The used region with the greatest start below {@code address}, or null. */
-    Used usedBefore(long address) {
-        Map.Entry<Long, Used> e = used.lowerEntry(address);
-        return e == null ? null : e.getValue();
+    /** The used region ending at {@code end}, or null. */
+    Used usedEndingAt(long end) {
+        return usedByEnd.get(end);
     }
 
-    /** The used region with the least start at or above {@code address}, or null. */
-    Used usedFrom(long address) {
-        Map.Entry<Long, Used> e = used.ceilingEntry(address);
-        return e == null ? null : e.getValue();
-    }
-
-    /** The used region with the least start above {@code address}, or null. */
-    Used usedAfter(long address) {
-        Map.Entry<Long, Used> e = used.higherEntry(address);
-        return e == null ? null : e.getValue();
-    }
-
-    /** The used region containing {@code address}, or null. */
+    /** The used region containing {@code address}, or null. A scan: for the error path only. */
     Used usedContaining(long address) {
-        Map.Entry<Long, Used> e = used.floorEntry(address);
-        return e != null && address < e.getValue().end() ? e.getValue() : null;
+        for (Used u : usedByStart.values()) {
+            if (u.start <= address && address < u.end()) {
+                return u;
+            }
+        }
+        return null;
     }
 
-    /** The used regions whose start lies in {@code [from, to)}, in address order. */
-    NavigableMap<Long, Used> usedIn(long from, long to) {
-        return used.subMap(from, true, to, false);
-    }
-
-    /** Every used region in address order. */
-    Iterable<Used> allUsed() {
-        return used.values();
+    /** Every used region, in no particular order. */
+    Collection<Used> allUsed() {
+        return usedByStart.values();
     }
 
     int usedCount() {
-        return used.size();
+        return usedByStart.size();
     }
 
     void addUsed(Used region) {
-        Used previous = used.put(region.start, region);
-        if (previous != null) {
+        if (usedByStart.putIfAbsent(region.start, region) != null) {
             throw new IllegalStateException("internal: two used regions at 0x" + Long.toHexString(region.start));
         }
+        usedByEnd.put(region.end(), region);
     }
 
     void removeUsed(Used region) {
-        if (used.remove(region.start) != region) {
+        if (usedByStart.remove(region.start) != region || usedByEnd.remove(region.end()) != region) {
             throw new IllegalStateException("internal: no used region " + region);
         }
     }
+
+    void resizeUsed(Used region, long sizeBytes) {
+        if (usedByEnd.remove(region.end()) != region) {
+            throw new IllegalStateException("internal: no used region " + region);
+        }
+        region.sizeBytes = sizeBytes;
+        usedByEnd.put(region.end(), region);
+    }
+
+    // ---------------------------------------------------------------- free regions
+
+    /** The size of the free region starting at {@code start}, or -1. */
+    long freeSizeAt(long start) {
+        Long size = freeSizeByStart.get(start);
+        return size == null ? -1 : size;
+    }
+
+    /** The start of the free region ending at {@code end}, or -1. */
+    long freeStartEndingAt(long end) {
+        Long start = freeStartByEnd.get(end);
+        return start == null ? -1 : start;
+    }
+
+    /** Free region start to size, in no particular order. */
+    Map<Long, Long> freeRegions() {
+        return freeSizeByStart;
+    }
+
+    void addFree(long start, long sizeBytes) {
+        freeSizeByStart.put(start, sizeBytes);
+        freeStartByEnd.put(start + sizeBytes, start);
+    }
+
+    void removeFree(long start, long sizeBytes) {
+        Long size = freeSizeByStart.remove(start);
+        if (size == null || size != sizeBytes || freeStartByEnd.remove(start + sizeBytes) == null) {
+            throw new IllegalStateException("internal: no free region of " + sizeBytes + " bytes at 0x"
+                    + Long.toHexString(start));
+        }
+    }
+
+    /** Checks that the end index agrees with the start index (for {@code checkInvariants}). */
+    void requireIndexesAgree() {
+        if (usedByEnd.size() != usedByStart.size() || freeStartByEnd.size() != freeSizeByStart.size()) {
+            throw new IllegalStateException("internal: shadow indexes differ in size");
+        }
+        for (Used u : usedByStart.values()) {
+            if (usedByEnd.get(u.end()) != u) {
+                throw new IllegalStateException("internal: used region " + u + " is not indexed by its end");
+            }
+        }
+        for (Map.Entry<Long, Long> e : freeSizeByStart.entrySet()) {
+            Long start = freeStartByEnd.get(e.getKey() + e.getValue());
+            if (start == null || start.longValue() != e.getKey()) {
+                throw new IllegalStateException("internal: free region at 0x" + Long.toHexString(e.getKey())
+                        + " is not indexed by its end");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- areas
 
     /** The area containing {@code address}, or null. */
     Area areaContaining(long address) {
@@ -148,7 +202,7 @@ final class EmmallocShadow {
     }
 
     /** Every area in address order. */
-    Iterable<Area> allAreas() {
+    Collection<Area> allAreas() {
         return areas.values();
     }
 
@@ -166,25 +220,25 @@ final class EmmallocShadow {
         newestArea = area;
     }
 
+    // ---------------------------------------------------------------- freed blocks
+
     /** Records that the block at {@code payload} was freed. */
     void recordFreed(long payload, long allocationSequence, long freeSequence) {
         freed.put(payload, new Freed(allocationSequence, freeSequence));
     }
 
-    /** The freed-and-not-reused record at {@code payload}, or null. */
+    /** The freed record at {@code payload}, or null. */
     Freed freedAt(long payload) {
         return freed.get(payload);
     }
 
-    /** Forgets the freed records in {@code [from, to)}: that memory now belongs to something else. */
+    /** Forgets the freed records in {@code [from, to)}: that memory belongs to a block again. */
     void forgetFreed(long from, long to) {
-        if (from < to) {
-            freed.subMap(from, true, to, false).clear();
+        if (from < to && !freed.isEmpty()) {
+            Long first = freed.ceilingKey(from);
+            if (first != null && first < to) {
+                freed.subMap(from, true, to, false).clear();
+            }
         }
-    }
-
-    /** Every freed-and-not-reused payload address, in order. */
-    Iterable<Long> freedPayloads() {
-        return freed.keySet();
     }
 }
