@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.memory.MemoryType;
+import dev.linmem.space.AddressSpace;
 import dev.linmem.space.Errno;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
@@ -331,6 +332,23 @@ class EmmallocTest {
             heap.free(b);
             source.sbrk(64);
             assertThat(heap.trim(0)).as("the break is no longer the heap's end").isZero();
+            heap.checkInvariants();
+        }
+
+        @Test
+        void trimmedPagesGoBackToTheAddressSpace() {
+            AddressSpace space = AddressSpace.builder(memory()).pageSizeBytes(AddressSpace.LINUX_PAGE_BYTES).build();
+            Emmalloc heap = Emmalloc.create(HeapSource.addressSpace(space));
+            heap.malloc(16);
+            long big = heap.malloc(1 << 20);
+            long heapBytes = space.stats().heapBytes();
+            heap.free(big);
+            long released = heap.trim(0);
+            assertThat(released).isGreaterThanOrEqualTo(1 << 20);
+            assertThat(space.stats().heapBytes()).isLessThanOrEqualTo(heapBytes - released + AddressSpace.LINUX_PAGE_BYTES);
+            space.checkInvariants();
+            heap.checkInvariants();
+            assertThat(heap.malloc(1 << 20)).isNotZero();
             heap.checkInvariants();
         }
 
