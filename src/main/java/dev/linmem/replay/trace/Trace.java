@@ -73,7 +73,13 @@ public final class Trace {
 
     /** Reads every event into memory, timing the read. */
     public LoadedTrace load() throws IOException {
+        return load((events, bytesRead, totalBytes) -> { });
+    }
+
+    /** Reads every event into memory, timing the read and telling {@code progress} how far it is. */
+    public LoadedTrace load(ReadProgress progress) throws IOException {
         long start = System.nanoTime();
+        long totalBytes = input.sizeBytes();
         List<TraceEvent> events = new ArrayList<>();
         SpaceTally tally = new SpaceTally(name());
         ReadSummary summary;
@@ -81,8 +87,12 @@ public final class Trace {
             for (TraceEvent e = cursor.next(); e != null; e = cursor.next()) {
                 tally.add(e);
                 events.add(e);
+                if (events.size() % ReadProgress.EVENTS_PER_UPDATE == 0) {
+                    progress.update(events.size(), cursor.inputBytesRead(), totalBytes);
+                }
             }
             summary = cursor.summary();
+            progress.update(events.size(), cursor.inputBytesRead(), totalBytes);
         }
         long nanos = System.nanoTime() - start;
         return new LoadedTrace(name(), format, events, tally.spaces(), summary, nanos);

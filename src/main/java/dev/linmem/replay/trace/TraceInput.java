@@ -2,6 +2,7 @@ package dev.linmem.replay.trace;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The bytes of one trace, re-openable (a reader may make two passes) and decompressed on the
@@ -60,7 +62,8 @@ public final class TraceInput {
         int b1 = buffered.read();
         buffered.reset();
         InputStream content = buffered;
-        if (b0 == 0x1f && b1 == 0x8b) {
+        boolean gzip = b0 == 0x1f && b1 == 0x8b;
+        if (gzip) {
             try {
                 content = new BufferedInputStream(new GZIPInputStream(buffered, BUFFER_BYTES), BUFFER_BYTES);
             } catch (IOException e) {
@@ -68,7 +71,7 @@ public final class TraceInput {
                 throw new MalformedTraceException(name, 0, "gzip data after the gzip magic bytes", null);
             }
         }
-        return new CountedStream(content, counter);
+        return new CountedStream(content, counter, gzip ? name : null);
     }
 
     /** The first up to {@code maxBytes} decompressed bytes (fewer for a shorter file). */
@@ -78,13 +81,44 @@ public final class TraceInput {
         }
     }
 
-    /** A decompressed stream that knows how many stored bytes it has consumed. */
+    /**
+     * A decompressed stream that knows how many stored bytes it has consumed. Damaged or
+     * truncated gzip data surfaces as a {@link MalformedTraceException} naming the file.
+     */
     public static final class CountedStream extends FilterInputStream {
         private final RawCounter counter;
+        /** The trace's name when the content is gzip data, else null. */
+        private final String gzipName;
 
-        CountedStream(InputStream content, RawCounter counter) {
+        CountedStream(InputStream content, RawCounter counter, String gzipName) {
             super(content);
             this.counter = counter;
+            this.gzipName = gzipName;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (ZipException | EOFException e) {
+                throw damaged(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (ZipException | EOFException e) {
+                throw damaged(e);
+            }
+        }
+
+        private IOException damaged(IOException e) {
+            if (gzipName == null) {
+                return e;
+            }
+            return new MalformedTraceException(gzipName, 0, "complete gzip data (" + e.getMessage() + ")", null);
         }
 
         /** Stored (compressed) bytes consumed so far, including read-ahead. */

@@ -129,6 +129,27 @@ class MalformedTraceTest {
                 .isInstanceOf(MalformedTraceException.class);
     }
 
+    @Test
+    void truncatedGzipIsNamed() throws Exception {
+        byte[] gz = TraceFiles.shared("php-strings.strace").head(Integer.MAX_VALUE);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(whole)) {
+            z.write(gz);
+        }
+        byte[] cut = Arrays.copyOf(whole.toByteArray(), whole.size() / 2);
+        assertThatThrownBy(() -> Trace.of(TraceInput.of("cut.strace.gz", cut), TraceFormat.STRACE).load())
+                .isInstanceOf(MalformedTraceException.class)
+                .hasMessageStartingWith("cut.strace.gz: expected complete gzip data (");
+        ByteArrayOutputStream compact = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(compact)) {
+            TraceConverter.convert(Trace.of(TraceInput.of("x", gz), TraceFormat.STRACE), z);
+        }
+        byte[] cutCompact = Arrays.copyOf(compact.toByteArray(), compact.size() / 2);
+        assertThatThrownBy(() -> Trace.of(TraceInput.of("cut.lmt.gz", cutCompact), TraceFormat.COMPACT).load())
+                .isInstanceOf(MalformedTraceException.class)
+                .hasMessageContaining("expected complete gzip data");
+    }
+
     private static byte[] compactOf(String straceText) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TraceConverter.convert(Trace.of(TraceFiles.text("x.strace", straceText), TraceFormat.STRACE), out);

@@ -99,6 +99,18 @@ class SharedTracesTest {
     }
 
     @Test
+    void loadReportsProgress() throws Exception {
+        Trace trace = Trace.open(TraceFiles.shared("sqlite-small.ltrace"));
+        java.util.List<long[]> updates = new java.util.ArrayList<>();
+        trace.load((events, bytesRead, totalBytes) -> updates.add(new long[] {events, bytesRead, totalBytes}));
+        long stored = trace.input().sizeBytes();
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(0)[0]).isEqualTo(ReadProgress.EVENTS_PER_UPDATE);
+        assertThat(updates.get(0)[1]).isPositive().isLessThanOrEqualTo(stored);
+        assertThat(updates.get(1)).containsExactly(66035, stored, stored);
+    }
+
+    @Test
     void addressSpacesStreamingMatchesLoad() throws Exception {
         for (String name : TraceFiles.SHARED) {
             Trace trace = Trace.open(TraceFiles.shared(name));

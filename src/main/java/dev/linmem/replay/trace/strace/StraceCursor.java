@@ -227,6 +227,24 @@ final class StraceCursor extends TextCursor {
         cachedTid = Integer.MIN_VALUE;
     }
 
+    /** Checks the invariants of the class comment; throws IllegalStateException on a violation. */
+    void checkInvariants() {
+        for (Map.Entry<Integer, Integer> e : spaceOfTid.entrySet()) {
+            if (e.getValue() < 0 || e.getValue() >= spaceCount) {
+                throw new IllegalStateException("tid " + e.getKey() + " in space " + e.getValue()
+                        + " of " + spaceCount + " started");
+            }
+        }
+        if (cachedTid != Integer.MIN_VALUE && !Integer.valueOf(cachedSpace).equals(spaceOfTid.get(cachedTid))) {
+            throw new IllegalStateException("cached space " + cachedSpace + " of tid " + cachedTid + " is stale");
+        }
+        for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
+            if (e.getValue().line() > lineNumber()) {
+                throw new IllegalStateException("unfinished call of tid " + e.getKey() + " from a future line");
+            }
+        }
+    }
+
     private int newSpace(int tid, int parentSpace, TraceEvent.Origin origin, int line) {
         int space = spaceCount++;
         emit(new TraceEvent.AddressSpaceStart(line, tid, space, parentSpace, origin));
