@@ -188,6 +188,42 @@ public final class ZendLifter {
         }
     }
 
+    /**
+     * Checks the invariants listed in the class notes; throws {@link IllegalStateException}
+     * naming the first broken one.
+     */
+    public void checkInvariants() {
+        long previousEnd = Long.MIN_VALUE;
+        for (Block b : blocks.values()) {
+            if (!ZendConstants.isChunkAligned(b.start) || !ZendConstants.isBlockSize(b.sizeBytes())) {
+                throw new IllegalStateException("block " + b.id + " [" + b.start + ", " + b.end + ") is not a block");
+            }
+            if (b.start < previousEnd) {
+                throw new IllegalStateException("block " + b.id + " overlaps the block before it");
+            }
+            previousEnd = b.end;
+            if (ends.get(b.end) != b) {
+                throw new IllegalStateException("block " + b.id + " is not indexed by its end");
+            }
+        }
+        if (ends.size() != blocks.size()) {
+            throw new IllegalStateException(ends.size() + " ends indexed for " + blocks.size() + " blocks");
+        }
+        for (Map.Entry<Integer, Move> m : movesById.entrySet()) {
+            if (m.getValue().old.id != m.getKey() || blocks.get(m.getValue().old.start) != m.getValue().old) {
+                throw new IllegalStateException("move of block " + m.getKey() + " does not name its live old block");
+            }
+        }
+        long held = 0;
+        for (Pending p : pendingByTid.values()) {
+            held += p.heldEvents.length;
+        }
+        if (eventsLifted + eventsNotLifted + held != eventIndex || liftedEvents.cardinality() != eventsLifted) {
+            throw new IllegalStateException("events lifted " + eventsLifted + ", not lifted " + eventsNotLifted
+                    + " and held " + held + " do not add up to " + eventIndex + " read");
+        }
+    }
+
     /** Ends the lifting: sequences still pending are released as not lifted. */
     public ZendLifting finish() {
         if (!finished) {

@@ -47,9 +47,19 @@ class ZendLifterTest {
         events.add(new TraceEvent.Mremap(events.size() + 1, 1, 0, addr, oldLength, newLength, 0, 0, result));
     }
 
+    /** Lifts the events one at a time, checking the lifter's invariants after each. */
     private ZendLifting lift() {
-        ZendLifting lifting = ZendLifter.lift(events);
+        List<ZendDecision> streamed = new ArrayList<>();
+        ZendLifter lifter = new ZendLifter(streamed::add);
+        for (TraceEvent e : events) {
+            lifter.accept(e);
+            lifter.checkInvariants();
+        }
+        ZendLifting lifting = lifter.finish();
+        lifter.checkInvariants();
         lifting.checkInvariants();
+        assertThat(lifting.decisions()).isEqualTo(streamed);
+        assertThat(ZendLifter.lift(events).decisions()).isEqualTo(streamed);
         return lifting;
     }
 

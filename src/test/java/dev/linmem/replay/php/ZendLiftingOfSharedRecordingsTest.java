@@ -18,7 +18,12 @@ class ZendLiftingOfSharedRecordingsTest {
     @ParameterizedTest
     @ValueSource(strings = {PhpRecordings.STRACE, PhpRecordings.NOMREMAP, PhpRecordings.MALLOC})
     void everyPatternOfTheReadmeIsRecognised(String name) {
-        ZendLifting lifting = ZendLifter.lift(PhpRecordings.events(name));
+        ZendLifter lifter = new ZendLifter(d -> { });
+        for (TraceEvent e : PhpRecordings.events(name)) {
+            lifter.accept(e);
+            lifter.checkInvariants();
+        }
+        ZendLifting lifting = lifter.finish();
         lifting.checkInvariants();
         LiftCounts c = lifting.counts();
 
