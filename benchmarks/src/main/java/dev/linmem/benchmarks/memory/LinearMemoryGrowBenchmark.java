@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * O(size), so the 1 GiB time per page should be at most 1.5x the 64 MiB one. {@code touch =
  * FIRST_BYTE} also writes one byte into every new page, adding the cost of committing it
  * (allocating 64 KiB of zeroed backing); {@code NONE} measures growth alone (lazy commit).
+ * The secondary result {@code ·cpuNanosPerOp} is the thread CPU time per grown page (see
+ * {@link CpuTimeCounter}); it excludes time the thread was descheduled, but not GC threads' work.
  *
  * <p>Run (after {@code ./mvnw -B -q install -DskipTests && (cd benchmarks && ../mvnw -B package)}):
  * <pre>
@@ -62,14 +64,20 @@ public class LinearMemoryGrowBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAGES_64_MIB)
-    public long growTo64MiB() {
-        return growTo(PAGES_64_MIB);
+    public long growTo64MiB(CpuTimeCounter cpu) {
+        long start = cpu.start();
+        long pages = growTo(PAGES_64_MIB);
+        cpu.stop(start, PAGES_64_MIB);
+        return pages;
     }
 
     @Benchmark
     @OperationsPerInvocation(PAGES_1_GIB)
-    public long growTo1GiB() {
-        return growTo(PAGES_1_GIB);
+    public long growTo1GiB(CpuTimeCounter cpu) {
+        long start = cpu.start();
+        long pages = growTo(PAGES_1_GIB);
+        cpu.stop(start, PAGES_1_GIB);
+        return pages;
     }
 
     private long growTo(int pages) {
