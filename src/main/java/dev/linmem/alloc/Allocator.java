@@ -45,7 +45,8 @@ public interface Allocator {
 
     /**
      * {@code posix_memalign}: returns 0 and stores the block in {@code result[0]}, or returns
-     * EINVAL's or ENOMEM's number and leaves {@code result[0]} unchanged.
+     * EINVAL's or ENOMEM's number and leaves {@code result[0]} unchanged. As POSIX specifies, the
+     * error is the result only: errno is not set (an Emscripten-faithful mode may differ).
      */
     int posixMemalign(long[] result, long alignmentBytes, long size);
 

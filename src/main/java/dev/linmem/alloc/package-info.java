@@ -3,10 +3,12 @@
  *
  * <p>May use: {@code dev.linmem.space} and {@code dev.linmem.memory}.
  *
- * <p>Contents: the {@link dev.linmem.alloc.Allocator} interface and its statistics; the memory
+ * <p>Contents: the {@link dev.linmem.alloc.Allocator} interface and its statistics; two
+ * allocators, {@link dev.linmem.alloc.Dlmalloc} and {@link dev.linmem.alloc.Emmalloc}; the memory
  * source contract {@link dev.linmem.alloc.HeapSource} (a program break, and optional mappings
- * for large chunks) with Emscripten's own {@code sbrk} as one source; and the exceptions for
- * undefined behaviour ({@link dev.linmem.alloc.HeapException} and its subclasses, each with a
+ * for large chunks) with two sources, Emscripten's own {@code sbrk} over the memory and the brk
+ * heap and mappings of an {@code AddressSpace}; and the exceptions for undefined behaviour
+ * ({@link dev.linmem.alloc.HeapException} and its subclasses, each with a
  * {@link dev.linmem.alloc.HeapFault}).
  *
  * <p>Vocabulary: a <em>block</em> is what a caller holds. Inside {@code Dlmalloc} the words are
