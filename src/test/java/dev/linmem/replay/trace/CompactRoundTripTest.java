@@ -40,7 +40,7 @@ class CompactRoundTripTest {
     @Test
     void everyExcerpt() throws Exception {
         for (String name : new String[] {"every-line-kind.strace", "no-prefix.strace", "pid-brackets.strace", "timestamps.strace",
-            "every-line-kind.ltrace", "every-line-kind.malloc"}) {
+            "every-line-kind.ltrace", "pid-brackets.ltrace", "every-line-kind.malloc"}) {
             Trace source = Trace.open(TraceFiles.resource("/dev/linmem/replay/trace/" + name, name));
             assertThat(roundTrip(source).events()).as(name).isEqualTo(source.load().events());
         }

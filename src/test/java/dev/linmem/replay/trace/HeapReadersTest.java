@@ -38,6 +38,15 @@ class HeapReadersTest {
     }
 
     @Test
+    void ltraceBracketedPids() throws Exception {
+        LoadedTrace t = load("pid-brackets.ltrace", TraceFormat.LTRACE);
+        assertThat(t.events()).containsExactly(
+                new TraceEvent.AddressSpaceStart(1, 17079, 0, -1, TraceEvent.Origin.INITIAL),
+                new TraceEvent.Malloc(1, 17079, 0, 48, 0x55a7f6ed32a0L),
+                new TraceEvent.Free(2, 17080, 0, 0x55a7f6ed32a0L));
+    }
+
+    @Test
     void mallocEveryCall() throws Exception {
         LoadedTrace t = load("every-line-kind.malloc", TraceFormat.MALLOC);
         assertThat(t.events()).containsExactly(

@@ -84,14 +84,17 @@ class StraceReaderTest {
     }
 
     @Test
-    void timestampsAndDurationsAreSkipped() throws Exception {
+    void timestampsDurationsAndFdPathsAreSkipped() throws Exception {
         LoadedTrace t = load("timestamps.strace");
         assertThat(t.events()).containsExactly(
                 new TraceEvent.AddressSpaceStart(1, 16616, 0, -1, TraceEvent.Origin.INITIAL),
                 new TraceEvent.Mmap(1, 16616, 0, 0, 8192, RW, PRIVATE_ANON, -1, 0, 0x7fcc99184000L),
                 new TraceEvent.Munmap(2, 16616, 0, 0x7fcc99184000L, 8192, 0),
                 new TraceEvent.AddressSpaceStart(3, 0, 1, -1, TraceEvent.Origin.INITIAL),
-                new TraceEvent.Brk(3, 0, 1, 0, 0x563992f64000L));
+                new TraceEvent.Brk(3, 0, 1, 0, 0x563992f64000L),
+                // strace -y prints the fd's path
+                new TraceEvent.Mmap(4, 16616, 0, 0, 913680, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_DENYWRITE, 3,
+                        0, 0x7fcc9909b000L));
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.linmem.replay.trace.text.BadLine;
  * The shape of one ltrace line. Reused line after line.
  *
  * <pre>
- *   line := [digits " "+] body
+ *   line := [digits " "+ | "[pid " digits "] "] body
  *   body := [caller "->"] name "(" args ")" " "* "= " result
  *         | [caller "->"] name "(" args " &lt;unfinished ...&gt;"
  *         | "&lt;... " name " resumed&gt;" rest
@@ -28,24 +28,42 @@ final class LtraceLine {
     /** CALL: the call from its name on; UNFINISHED: the same before the mark; RESUMED: the rest. */
     String text;
 
+    private static int pid(String line, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (line.charAt(i) - '0');
+        }
+        return v;
+    }
+
     void parse(String line) throws BadLine {
         int n = line.length();
         int p = 0;
+        int digits = 0;
+        if (line.startsWith("[pid ")) {
+            p = 5;
+            while (p < n && line.charAt(p) == ' ') {
+                p++;
+            }
+            digits = p;
+        }
         while (p < n && Character.isDigit(line.charAt(p))) {
             p++;
         }
-        if (p > 10) {
+        if (p - digits > 10) {
             throw new BadLine("a pid of at most 10 digits");
         }
-        if (p > 0) {
+        if (digits > 0) {
+            if (p == digits || p >= n || line.charAt(p) != ']') {
+                throw new BadLine("'[pid N]' prefix");
+            }
+            tid = pid(line, digits, p);
+            p++;
+        } else if (p > 0) {
             if (p >= n || line.charAt(p) != ' ') {
                 throw new BadLine("a space after the pid");
             }
-            int v = 0;
-            for (int i = 0; i < p; i++) {
-                v = v * 10 + (line.charAt(i) - '0');
-            }
-            tid = v;
+            tid = pid(line, 0, p);
         } else {
             tid = 0;
         }

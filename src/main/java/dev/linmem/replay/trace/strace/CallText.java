@@ -149,6 +149,19 @@ final class CallText {
         return Numbers.parse(text, argFrom[i], argTo[i], what);
     }
 
+    /**
+     * Argument {@code i} as a file descriptor: a number, optionally decorated with its path as
+     * {@code strace -y} prints it ({@code 3</usr/lib/libc.so.6>}).
+     */
+    int fd(int i) throws BadLine {
+        int to = argTo[i];
+        int angle = text.indexOf('<', argFrom[i]);
+        if (angle >= 0 && angle < to && text.charAt(to - 1) == '>') {
+            to = angle;
+        }
+        return (int) Numbers.parse(text, argFrom[i], to, "mmap's fd");
+    }
+
     /** Argument {@code i} as a {@code |}-joined flag list. */
     int flags(int i, String what) throws BadLine {
         return Symbols.flags(text, argFrom[i], argTo[i], what);

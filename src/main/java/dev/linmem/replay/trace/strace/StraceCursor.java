@@ -125,7 +125,7 @@ final class StraceCursor extends TextCursor {
                 long length = call.number(1, "mmap's length");
                 int prot = call.flags(2, "mmap's protection");
                 int flags = call.flags(3, "mmap's flags");
-                int fd = (int) call.number(4, "mmap's fd");
+                int fd = call.fd(4);
                 long offset = call.number(5, "mmap's offset");
                 emit(new TraceEvent.Mmap(line, tid, spaceOf(tid, line), addr, length, prot, flags, fd, offset, r));
                 break;
