@@ -110,6 +110,19 @@ class ZendOsModelTest {
     }
 
     @Test
+    void aGrowthTheRecordingMovedMayStayInPlaceHereAndCountsAsNeitherKeptNorLost() {
+        OnSpace s = new OnSpace(Alignment.DIRECT, Growth.HINTED_MMAP);
+        s.model.apply(new AlignedAlloc(1, CHUNK, 1));
+
+        s.model.apply(new Extend(1, CHUNK + PAGE, RecordedOutcome.MOVED, 2));
+
+        assertThat(s.model.inPlaceGained()).isEqualTo(1);
+        assertThat(s.meter.inPlaceKept() + s.meter.inPlaceLost()).isZero();
+        assertThat(s.meter.copiedBytes()).isZero();
+        s.model.checkInvariants();
+    }
+
+    @Test
     void truncationUnmapsTheTailAndFreeUnmapsTheRest() {
         OnSpace s = new OnSpace(Alignment.MAP_AND_TRIM, Growth.MREMAP);
         s.model.apply(new AlignedAlloc(1, 4 * CHUNK, 1));
