@@ -243,4 +243,53 @@ class EmscriptenMmapTest {
         }
         assertThat(linux.stats().mappedBytes()).as("Linux gives everything back").isZero();
     }
+
+    @ParameterizedTest
+    @EnumSource(EmscriptenMmap.Malloc.class)
+    void threadsMapFillAndUnmapConcurrentlyWithoutCorruption(EmscriptenMmap.Malloc malloc) throws Exception {
+        EmscriptenMmap m = mapper(malloc);
+        List<Thread> threads = new ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int t = 0; t < 4; t++) {
+            byte mark = (byte) (t + 1);
+            Thread thread = new Thread(() -> {
+                try {
+                    java.util.SplittableRandom rnd = new java.util.SplittableRandom(mark);
+                    long[] held = new long[8];
+                    long[] lengths = new long[8];
+                    for (int i = 0; i < 400; i++) {
+                        int slot = rnd.nextInt(held.length);
+                        if (held[slot] != 0) {
+                            byte[] contents = new byte[(int) lengths[slot]];
+                            m.memory().read(held[slot], contents, 0, contents.length);
+                            assertThat(contents).containsOnly(mark);
+                            assertThat(m.munmap(held[slot], lengths[slot])).isZero();
+                            held[slot] = 0;
+                        } else {
+                            lengths[slot] = rnd.nextInt(1, 40_000);
+                            held[slot] = m.mmap(0, lengths[slot], RW, ANON);
+                            assertThat(held[slot]).isPositive();
+                            m.memory().fill(held[slot], lengths[slot], mark);
+                        }
+                    }
+                    for (int slot = 0; slot < held.length; slot++) {
+                        if (held[slot] != 0) {
+                            assertThat(m.munmap(held[slot], lengths[slot])).isZero();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(m.stats().mappingCount()).isZero();
+        assertThat(m.allocator().stats().liveBlocks()).isZero();
+        m.checkInvariants();
+    }
 }
