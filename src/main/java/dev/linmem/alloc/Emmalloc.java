@@ -86,7 +86,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Bad input</h2>
  * Beside the in-band metadata, an out-of-band shadow ({@link EmmallocShadow}) records every
- * used region. Every pointer a caller passes is looked up there first ({@link
+ * region, used and free, by its start and its end. Every pointer a caller passes is looked up
+ * there first ({@link
  * InvalidPointerException}, {@link DoubleFreeException}), and every in-band size, flag and link
  * an operation is about to rely on is checked against it ({@link HeapCorruptionException})
  * before anything is written. The optional {@link Checking#DEBUG} mode adds an 8-byte canary
