@@ -3,6 +3,7 @@ package dev.linmem.replay;
 import dev.linmem.alloc.Allocator;
 import dev.linmem.alloc.Dlmalloc;
 import dev.linmem.alloc.Emmalloc;
+import dev.linmem.emscripten.EmscriptenMmap;
 import dev.linmem.alloc.HeapSource;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.space.AddressSpace;
@@ -18,7 +19,8 @@ import java.util.Set;
  * <p>Capabilities follow what each can do with a trace's own mmap lines: {@code dlmalloc}
  * replays them on the same AddressSpace (when they block its break it continues in mapped
  * segments, as dlmalloc does); {@code emmalloc} grows only by a contiguous break, which the
- * recording's mappings would block, so it replays heap-only traces.
+ * recording's mappings would block, so it replays heap-only traces. The Emscripten-configured
+ * heaps replay a trace's mmap lines on Emscripten's mmap emulation over the same heap.
  */
 final class HeapTarget implements Target {
 
@@ -60,7 +62,7 @@ final class HeapTarget implements Target {
 
     @Override
     public Set<Capability> capabilities() {
-        return kind == Kind.DLMALLOC ? EnumSet.of(Capability.HEAP, Capability.MMAP) : EnumSet.of(Capability.HEAP);
+        return kind == Kind.EMMALLOC ? EnumSet.of(Capability.HEAP) : EnumSet.of(Capability.HEAP, Capability.MMAP);
     }
 
     @Override
@@ -76,12 +78,12 @@ final class HeapTarget implements Target {
             return new HeapMachine(allocator, space);
         }
         HeapSource source = HeapSource.emscriptenSbrk(memory);
-        Allocator allocator = kind == Kind.DLMALLOC_EMSCRIPTEN ? Dlmalloc.builder(source).emscripten().build()
-                : Emmalloc.emscripten(source);
-        return new HeapMachine(allocator, null);
+        Allocator allocator = EmscriptenTarget.heapFor(kind == Kind.DLMALLOC_EMSCRIPTEN ? EmscriptenMmap.Malloc.DLMALLOC
+                : EmscriptenMmap.Malloc.EMMALLOC, source);
+        return new EmscriptenTarget.EmscriptenMachine(source, allocator);
     }
 
-    /** An allocator, with the address space under it when there is one. */
+    /** An allocator over an address space. */
     static final class HeapMachine implements Machine {
         private final Allocator allocator;
         private final AddressSpace space;
@@ -98,9 +100,6 @@ final class HeapTarget implements Target {
 
         @Override
         public MemoryMapper mapper() {
-            if (space == null) {
-                throw new UnsupportedOperationException("this heap has no mmap");
-            }
             return space;
         }
 
@@ -116,15 +115,13 @@ final class HeapTarget implements Target {
 
         @Override
         public long clearedBytes() {
-            return space == null ? 0 : space.stats().bytesZeroed();
+            return space.stats().bytesZeroed();
         }
 
         @Override
         public void checkInvariants() {
             allocator.checkInvariants();
-            if (space != null) {
-                space.checkInvariants();
-            }
+            space.checkInvariants();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.linmem.replay;
 
+import dev.linmem.emscripten.EmscriptenMmap;
 import dev.linmem.replay.php.PhpTargets;
 import java.util.List;
 
@@ -14,6 +15,8 @@ final class StandardTargets {
         Target dlmallocEmscripten = new HeapTarget(HeapTarget.Kind.DLMALLOC_EMSCRIPTEN);
         return List.of(
                 linmem,
+                new EmscriptenTarget(EmscriptenMmap.Malloc.DLMALLOC),
+                new EmscriptenTarget(EmscriptenMmap.Malloc.EMMALLOC),
                 new HeapTarget(HeapTarget.Kind.DLMALLOC),
                 new HeapTarget(HeapTarget.Kind.EMMALLOC),
                 dlmallocEmscripten,

@@ -1,10 +1,10 @@
 package dev.linmem.replay;
 
 import dev.linmem.alloc.Allocator;
-import dev.linmem.memory.LinearMemory;
 import dev.linmem.replay.RangeTranslation.Kind;
 import dev.linmem.replay.RangeTranslation.Piece;
 import dev.linmem.replay.trace.TraceEvent;
+import dev.linmem.space.AddressSpace;
 import dev.linmem.space.Errno;
 import dev.linmem.space.MemoryMapper;
 import dev.linmem.space.Mman;
@@ -35,7 +35,9 @@ import java.util.Set;
  *       {@code MAP_FIXED} over one target run replaces it in place; at a free address it is a
  *       growth request when adjacent to a mapping, otherwise a plain mapping.</li>
  *   <li>Growth the recording made in place (hint honoured, mremap at the same address) but the
- *       target did not: map new, copy, unmap old (inPlaceLost, copiedBytes).</li>
+ *       target did not: map new, copy, unmap old (inPlaceLost, copiedBytes). The replay holds no
+ *       program data (every mapped byte it hands out is zero), so copies are counted, not
+ *       performed; targets still do their own work (clearing, their own moves).</li>
  *   <li>munmap: one target munmap per target run; a failure leaves the pages allocated
  *       (leakedBytes). A failed shrink (mremap, brk) leaves the tail allocated (leakedBytes).</li>
  *   <li>A failed allocation (mmap, malloc, the fallback's own mmap) is an out-of-memory event;
@@ -57,9 +59,12 @@ final class TranslatingPlayer implements EventPlayer {
     private final Machine machine;
     private final Set<Capability> capabilities;
     private final ReplayMeter meter;
-    private final LinearMemory memory;
     private final MemoryMapper mapper;
     private final Allocator allocator;
+    /**
+     * The page the target rounds lengths to, when it does so (Linux semantics, the
+     * AddressSpace); the recorded page otherwise (Emscripten's emulation takes exact lengths).
+     */
     private final long targetPageBytes;
     private final RangeTranslation translation = new RangeTranslation();
     private final Map<Long, HeapBlock> blocks = new HashMap<>();
@@ -81,10 +86,10 @@ final class TranslatingPlayer implements EventPlayer {
         this.machine = machine;
         this.capabilities = Set.copyOf(capabilities);
         this.meter = meter;
-        this.memory = machine.memory();
         this.mapper = capabilities.contains(Capability.MMAP) ? machine.mapper() : null;
         this.allocator = capabilities.contains(Capability.HEAP) ? machine.allocator() : null;
-        this.targetPageBytes = mapper != null ? Math.max(RECORDED_PAGE, mapper.pageSizeBytes()) : RECORDED_PAGE;
+        this.targetPageBytes = mapper instanceof AddressSpace ? Math.max(RECORDED_PAGE, mapper.pageSizeBytes())
+                : RECORDED_PAGE;
     }
 
     @Override
@@ -180,8 +185,11 @@ final class TranslatingPlayer implements EventPlayer {
         if (recordedInPlace == 0) {
             if (Errno.isError(result)) {
                 meter.failedCall(Errno.of(result));
-                meter.outOfMemory();
-                return;
+                result = mapper.mmap(0, length, prot, flags, -1, 0);
+                if (Errno.isError(result)) {
+                    meter.outOfMemory();
+                    return;
+                }
             }
             translation.insert(start, start + length, result, nextGroup++, Kind.ANON, prot);
             return;
@@ -230,7 +238,6 @@ final class TranslatingPlayer implements EventPlayer {
             meter.outOfMemory();
             return;
         }
-        memory.copy(moved, targetStart, oldLength);
         meter.copied(oldLength);
         List<Piece> old = translation.remove(blockStart, oldEnd);
         releaseTargetOf(old);
@@ -450,7 +457,6 @@ final class TranslatingPlayer implements EventPlayer {
                 long offset = p.recStart - oldStart;
                 long bytes = Math.min(p.lengthBytes(), newLength - offset);
                 if (bytes > 0) {
-                    memory.copy(moved + offset, p.targetStart, bytes);
                     meter.copied(bytes);
                 }
             }
@@ -467,12 +473,8 @@ final class TranslatingPlayer implements EventPlayer {
             meter.outOfMemory();
             return;
         }
-        long bytes = Math.min(oldEnd - oldStart, newLength);
-        long source = contiguousTargetOf(oldStart, oldStart + bytes);
-        if (source >= 0) {
-            memory.copy(moved, source, bytes);
-            meter.copied(bytes);
-        }
+        meter.copied(targetBytesOf(translation.overlapping(oldStart, oldEnd), oldStart,
+                oldStart + Math.min(oldEnd - oldStart, newLength)));
         translation.insert(newStart, newStart + newLength, moved, nextGroup++, Kind.ANON, prot);
     }
 
@@ -738,6 +740,17 @@ final class TranslatingPlayer implements EventPlayer {
             }
         }
         return false;
+    }
+
+    /** Translated bytes of {@code pieces} inside {@code [start, end)}. */
+    private static long targetBytesOf(List<Piece> pieces, long start, long end) {
+        long n = 0;
+        for (Piece p : pieces) {
+            if (p.hasTarget()) {
+                n += Math.max(0, Math.min(end, p.recEnd) - Math.max(start, p.recStart));
+            }
+        }
+        return n;
     }
 
     private static long targetBytesOf(List<Piece> pieces) {

@@ -57,6 +57,22 @@ class SharedTraceReplayTest {
     }
 
     @Test
+    void emscriptenLeaksTheTrimmedChunksOfPhpAndCopiesEveryGrowth() {
+        for (String name : List.of("php-strings.strace", "php-strings-nomremap.strace")) {
+            RecordedTrace trace = SharedTraces.get(name);
+            TargetResult linmem = REPLAYER.replay(trace, TargetRegistry.standard().targetNamed("linmem"));
+            TargetResult emscripten = REPLAYER.replay(trace, TargetRegistry.standard().targetNamed("emscripten"));
+            assertThat(emscripten.leakedBytes()).as(name + ": partial munmaps refused").isPositive();
+            assertThat(emscripten.failedCalls()).as(name).containsKey("EINVAL");
+            assertThat(emscripten.inPlaceKept()).as(name + ": Emscripten never grows in place").isZero();
+            assertThat(emscripten.inPlaceLost()).as(name).isEqualTo(4235);
+            assertThat(emscripten.copiedBytes()).as(name + ": GiB copied").isGreaterThan(1L << 30)
+                    .isGreaterThan(100 * linmem.copiedBytes());
+            assertThat(emscripten.peakLinearBytes()).as(name).isGreaterThan(linmem.peakLinearBytes());
+        }
+    }
+
+    @Test
     void theLinmemTargetKeepsAlmostEveryRecordedInPlaceGrowthOfPhp() {
         for (String name : List.of("php-strings.strace", "php-strings-nomremap.strace")) {
             TargetResult r = REPLAYER.replay(SharedTraces.get(name), TargetRegistry.standard().targetNamed("linmem"));
