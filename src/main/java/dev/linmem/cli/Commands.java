@@ -250,8 +250,8 @@ final class Commands {
         } catch (IOException e) {
             throw InputException.writing(out.toString(), e);
         }
-        env.out().println("converted " + in + " (" + trace.format().formatName() + ", "
-                + Units.bytes(result.inputBytes()) + ") to " + out + " (compact, " + Units.bytes(result.outputBytes())
+        env.out().println("converted " + convert.in() + " (" + trace.format().formatName() + ", "
+                + Units.bytes(result.inputBytes()) + ") to " + convert.out() + " (compact, " + Units.bytes(result.outputBytes())
                 + "): " + Units.count(result.events()) + " events");
         return Main.EXIT_OK;
     }
@@ -270,7 +270,7 @@ final class Commands {
         } catch (UncheckedIOException e) {
             throw InputException.reading(path.toString(), e.getCause());
         }
-        env.out().println(path + " (" + trace.format().formatName() + ")");
+        env.out().println(stats.trace() + " (" + trace.format().formatName() + ")");
         env.out().print(figures.toText());
         env.out().println("peak live: " + Units.bytes(figures.peakLiveBytes()));
         return Main.EXIT_OK;

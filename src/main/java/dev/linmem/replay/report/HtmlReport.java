@@ -42,6 +42,9 @@ final class HtmlReport implements ReportWriter {
     /** Height of each target's own chart, in SVG user units. */
     static final int SMALL_HEIGHT = 230;
 
+    /** A target's peak this many times another's adds a zoomed chart of every target. */
+    static final long ZOOM_TRIGGER = 3;
+
     /** Colour of the recording's live bytes, the lower bound every target is compared with. */
     static final String LIVE_COLOR = "#444444";
 
@@ -96,6 +99,7 @@ final class HtmlReport implements ReportWriter {
             legend(sb, all);
             sb.append("</figure>\n");
             charts++;
+            charts += zoomedChart(sb, id, report, all);
         } else {
             sb.append("<p>No samples were recorded.</p>\n");
         }
@@ -121,6 +125,48 @@ final class HtmlReport implements ReportWriter {
         charts += strips(sb, id, report);
         sb.append("</section>\n");
         return charts;
+    }
+
+    /**
+     * When one target's peak dwarfs another's (more than {@value #ZOOM_TRIGGER} times), a second
+     * chart of every target zoomed to twice the lowest peak, so the small ones can be told apart;
+     * returns the number of charts added (0 or 1).
+     */
+    private static int zoomedChart(StringBuilder sb, String id, ReplayReport report, List<SvgCharts.Series> all) {
+        long lowest = Long.MAX_VALUE;
+        long highest = 0;
+        for (TargetResult t : report.targets()) {
+            if (!t.timeline().isEmpty()) {
+                lowest = Math.min(lowest, t.peakLinearBytes());
+                highest = Math.max(highest, t.peakLinearBytes());
+            }
+        }
+        if (lowest == 0 || lowest == Long.MAX_VALUE || highest <= ZOOM_TRIGGER * lowest) {
+            return 0;
+        }
+        long cap = SvgCharts.Axis.bytes(Math.max(2 * lowest, 2 * highestLive(report))).max();
+        List<String> beyond = new ArrayList<>();
+        for (TargetResult t : report.targets()) {
+            if (!t.timeline().isEmpty() && t.peakLinearBytes() > cap) {
+                beyond.add(t.name() + " (" + Units.bytes(t.peakLinearBytes()) + ")");
+            }
+        }
+        sb.append("<figure>\n<figcaption class=\"zoom\">Zoomed to ").append(Html.escape(Units.bytes(cap)))
+                .append(": ").append(Html.escape(String.join(", ", beyond)))
+                .append(beyond.size() == 1 ? " goes" : " go").append(" beyond, drawn along the top edge</figcaption>\n")
+                .append(SvgCharts.lineChart(id + "-zoom", "Linear memory of every target, zoomed to "
+                        + Units.bytes(cap), all, WIDE_WIDTH, WIDE_HEIGHT, cap));
+        legend(sb, all);
+        sb.append("</figure>\n");
+        return 1;
+    }
+
+    private static long highestLive(ReplayReport report) {
+        long live = 0;
+        for (TargetResult t : report.targets()) {
+            live = Math.max(live, t.peakLiveBytes());
+        }
+        return live;
     }
 
     private static TargetResult firstWithTimeline(ReplayReport report) {
@@ -149,7 +195,7 @@ final class HtmlReport implements ReportWriter {
             sb.append("<div class=\"strip-row\"><div class=\"strip-label\">").append(Html.escape(t.name()))
                     .append("<span>").append(Units.bytes(totalBytes)).append(", ")
                     .append(Units.bytes(map.pagesOf(PeakMap.Kind.FREE) * map.pageBytes()))
-                    .append(" free, ").append(Units.count(map.runs().size())).append(" runs of ")
+                    .append(" not live, ").append(Units.count(map.runs().size())).append(" runs of ")
                     .append(Units.bytes(map.pageBytes())).append(" pages</span></div>\n");
             if (map.totalPages() == 0) {
                 sb.append("<p class=\"empty\">nothing allocated</p>");
@@ -176,8 +222,7 @@ final class HtmlReport implements ReportWriter {
             TargetResult t = report.targets().get(i);
             sb.append("<tr><th scope=\"row\" title=\"").append(Html.escape(t.description())).append("\">")
                     .append("<span class=\"dot\" style=\"background:").append(color(i)).append("\"></span>")
-                    .append(Html.escape(t.name())).append("<div class=\"desc\">")
-                    .append(Html.escape(t.description())).append("</div></th>");
+                    .append(Html.escape(t.name())).append("</th>");
             bytesCell(sb, t.peakLinearBytes(), t.peakLinearBytes() == lowestPeak ? "best" : "");
             bytesCell(sb, t.peakLiveBytes(), "");
             cell(sb, Units.ratio(t.overhead()), "");
@@ -195,7 +240,12 @@ final class HtmlReport implements ReportWriter {
             cell(sb, Units.nanosPerEvent(t.nsPerEvent()), "");
             sb.append("</tr>\n");
         }
-        sb.append("</tbody></table></div>\n");
+        sb.append("</tbody></table></div>\n<dl class=\"targets\">\n");
+        for (TargetResult t : report.targets()) {
+            sb.append("<dt>").append(Html.escape(t.name())).append("</dt><dd>").append(Html.escape(t.description()))
+                    .append("</dd>\n");
+        }
+        sb.append("</dl>\n");
     }
 
     private static void bytesCell(StringBuilder sb, long bytes, String cssClass) {
@@ -247,12 +297,17 @@ final class HtmlReport implements ReportWriter {
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; white-space: nowrap; }
             table { font-size: 13px; }
             th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
-            thead th { font-weight: 600; color: var(--muted); font-size: 12px; border-bottom: 2px solid var(--line); }
+            thead th { font-weight: 600; color: var(--muted); font-size: 12px; border-bottom: 2px solid var(--line);
+              white-space: normal; vertical-align: bottom; }
             thead th:first-child, tbody th { text-align: left; }
             tbody tr:nth-child(even) { background: var(--alt); }
             tbody th { font-weight: 600; font-family: ui-monospace, Menlo, Consolas, monospace; }
-            .desc { font: 12px system-ui, sans-serif; color: var(--muted); white-space: normal; max-width: 320px; }
-            td.text { text-align: left; }
+            dl.targets { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0 0;
+              font-size: 13px; }
+            dl.targets dt { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: 600; }
+            dl.targets dd { margin: 0; color: var(--muted); }
+            figcaption.zoom { font: 13px system-ui, sans-serif; color: var(--muted); margin: 12px 0 4px; }
+            td.text { text-align: left; white-space: normal; min-width: 10em; }
             td.best { font-weight: 700; color: #006d3c; }
             td.bad { color: #b3261e; }
             .dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 6px; }

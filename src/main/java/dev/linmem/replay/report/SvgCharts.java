@@ -66,12 +66,21 @@ final class SvgCharts {
      * labels it for assistive technology.
      */
     static String lineChart(String id, String title, List<Series> series, int width, int height) {
+        return lineChart(id, title, series, width, height, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #lineChart(String, String, List, int, int)}, with the y axis ending at the nice
+     * step at or above {@code capBytes} ({@link Axis#bytes}): larger values are drawn along the
+     * top edge (a zoomed view).
+     */
+    static String lineChart(String id, String title, List<Series> series, int width, int height, long capBytes) {
         long maxX = 1;
         long maxY = 1;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
                 maxX = Math.max(maxX, s.x()[i]);
-                maxY = Math.max(maxY, s.y()[i]);
+                maxY = Math.max(maxY, Math.min(capBytes, s.y()[i]));
             }
         }
         Axis yAxis = Axis.bytes(maxY);
@@ -114,13 +123,13 @@ final class SvgCharts {
             for (int k = 0; k < keep.length; k++) {
                 int i = keep[k];
                 double px = LEFT + (double) s.x()[i] / xAxis.max() * plotW;
-                double py = TOP + plotH - (double) s.y()[i] / yAxis.max() * plotH;
+                double py = TOP + plotH - (double) Math.min(yAxis.max(), s.y()[i]) / yAxis.max() * plotH;
                 sb.append(String.format(Locale.ROOT, k == 0 ? "%.1f,%.1f" : " %.1f,%.1f", px, py));
             }
             if (keep.length == 1) {
                 // A single sample still draws: the value held from that event to the axis's end.
                 sb.append(String.format(Locale.ROOT, " %.1f,%.1f", (double) LEFT + plotW,
-                        TOP + plotH - (double) s.y()[keep[0]] / yAxis.max() * plotH));
+                        TOP + plotH - (double) Math.min(yAxis.max(), s.y()[keep[0]]) / yAxis.max() * plotH));
             }
             sb.append("\"><title>").append(Html.escape(s.label())).append("</title></polyline>\n");
         }
@@ -215,7 +224,7 @@ final class SvgCharts {
             case LIVE -> "live (mapped or allocated)";
             case RESERVED -> "reserved (PROT_NONE)";
             case BREAK -> "brk heap";
-            case FREE -> "free";
+            case FREE -> "not live (free, leaked or overhead)";
         };
     }
 
@@ -275,6 +284,7 @@ final class SvgCharts {
         /** Most ticks on an axis (besides 0). */
         private static final int MAX_TICKS = 6;
 
+        /** A byte axis in the binary unit that fits {@code maxBytes}, ending at or above it. */
         static Axis bytes(long maxBytes) {
             String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
             int unit = 0;
@@ -286,6 +296,7 @@ final class SvgCharts {
             return nice(maxBytes, divisor, " " + units[unit]);
         }
 
+        /** A count axis, labelled in k or M from ten thousand or ten million, ending at or above {@code maxCount}. */
         static Axis counts(long maxCount) {
             if (maxCount >= 10_000_000) {
                 return nice(maxCount, 1_000_000, "M");

@@ -73,12 +73,18 @@ public final class Units {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
-    /** Formats a per-event time in nanoseconds with one decimal: {@code 212.4 ns}. */
+    /**
+     * Formats a per-event time given in nanoseconds: one decimal below a microsecond
+     * ({@code 212.4 ns}), otherwise as {@link #duration(long)} ({@code 93.5 us}).
+     */
     public static String nanosPerEvent(double nanos) {
         if (!Double.isFinite(nanos)) {
             return "-";
         }
-        return String.format(Locale.ROOT, "%.1f ns", nanos);
+        if (Math.abs(nanos) < 999.95) {
+            return String.format(Locale.ROOT, "%.1f ns", nanos);
+        }
+        return duration(Math.round(nanos));
     }
 
     /** Formats a rate in events per second with the right metric prefix: {@code 2.41 M events/s}. */

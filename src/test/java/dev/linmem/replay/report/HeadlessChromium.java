@@ -16,10 +16,10 @@ import java.util.stream.Stream;
  * ({@code --dump-dom}) or a screenshot. Each run gets a fresh profile directory, no network
  * services, and a time limit.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     /** Environment variable naming the browser binary, overriding the search. */
-    static final String BROWSER_VARIABLE = "LINMEM_CHROMIUM";
+    public static final String BROWSER_VARIABLE = "LINMEM_CHROMIUM";
 
     private static final List<String> CANDIDATES = List.of(
             "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable");
@@ -33,7 +33,7 @@ final class HeadlessChromium {
     }
 
     /** The browser named by {@value #BROWSER_VARIABLE} or found in the usual places, if any. */
-    static Optional<HeadlessChromium> find() {
+    public static Optional<HeadlessChromium> find() {
         String named = System.getenv(BROWSER_VARIABLE);
         if (named != null && !named.isBlank()) {
             Path p = Path.of(named);
@@ -49,12 +49,12 @@ final class HeadlessChromium {
     }
 
     /** The serialized DOM of {@code page} after load and its scripts. */
-    String dumpDom(Path page) throws IOException, InterruptedException {
+    public String dumpDom(Path page) throws IOException, InterruptedException {
         return run(page, List.of("--dump-dom"), null);
     }
 
     /** Saves a screenshot of {@code page} at the given window size to {@code png}. */
-    void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
+    public void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
         run(page, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
                 "--hide-scrollbars"), png);
     }

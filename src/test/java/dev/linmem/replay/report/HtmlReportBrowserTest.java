@@ -43,7 +43,7 @@ class HtmlReportBrowserTest {
                 StandardCharsets.UTF_8);
         String dom = browser.dumpDom(page);
         int expected = attribute(dom, "data-charts-expected");
-        assertThat(expected).isEqualTo(5);
+        assertThat(expected).isEqualTo(6);
         assertThat(attribute(dom, "data-charts-drawn")).as("charts the page's script saw drawn").isEqualTo(expected);
         assertThat(occurrences(dom, "data-drawn=\"yes\"")).isEqualTo(expected);
         assertThat(dom).doesNotContain("data-drawn=\"no\"");
@@ -59,7 +59,7 @@ class HtmlReportBrowserTest {
         Path page = dir.resolve("broken.html");
         Files.writeString(page, broken, StandardCharsets.UTF_8);
         String dom = browser.dumpDom(page);
-        assertThat(attribute(dom, "data-charts-drawn")).isEqualTo(5);
+        assertThat(attribute(dom, "data-charts-drawn")).isEqualTo(6);
         assertThat(occurrences(dom, "data-drawn=\"no\"")).isEqualTo(1);
     }
 

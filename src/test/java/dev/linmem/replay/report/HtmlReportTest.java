@@ -33,10 +33,12 @@ class HtmlReportTest {
     @Test
     void everyTargetHasATimelineAndAStripAndTheCountIsDeclared() {
         String html = ReportFormat.HTML.writer().render(List.of(REPORT));
-        // One chart of every target together, one timeline per target, one strip per target.
-        assertThat(count(html, "<svg class=\"chart")).isEqualTo(5);
-        assertThat(html).contains("data-charts-expected=\"5\"");
-        assertThat(count(html, "data-chart=\"timeline\"")).isEqualTo(3);
+        // One chart of every target together, zoomed again because one peak is over 3 times the
+        // other, one timeline per target, one strip per target.
+        assertThat(count(html, "<svg class=\"chart")).isEqualTo(6);
+        assertThat(html).contains("data-charts-expected=\"6\"");
+        assertThat(count(html, "data-chart=\"timeline\"")).isEqualTo(4);
+        assertThat(html).contains("id=\"t0-zoom\"", "Zoomed to 120.00 MiB: leaky &quot;quoted&quot; (3.00 GiB) goes beyond");
         assertThat(count(html, "data-chart=\"peak-map\"")).isEqualTo(2);
         assertThat(html).contains("id=\"t0-peak-1\"", "data-marks=\"4\"");
         assertThat(html).contains("window.linmemChartsDrawn");

@@ -59,6 +59,9 @@ class UnitsTest {
         assertThat(Units.duration(1_750_000_000L)).isEqualTo("1.75 s");
         assertThat(Units.duration(-5)).isEqualTo("-5 ns");
         assertThat(Units.nanosPerEvent(212.38)).isEqualTo("212.4 ns");
+        assertThat(Units.nanosPerEvent(999.9)).isEqualTo("999.9 ns");
+        assertThat(Units.nanosPerEvent(999.97)).isEqualTo("1.0 us");
+        assertThat(Units.nanosPerEvent(93453.3)).isEqualTo("93.5 us");
         assertThat(Units.nanosPerEvent(Double.NaN)).isEqualTo("-");
     }
 
