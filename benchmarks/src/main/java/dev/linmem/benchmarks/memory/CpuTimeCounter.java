@@ -9,16 +9,20 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * A secondary JMH result: the benchmark thread's CPU time per operation, in nanoseconds, for
- * each iteration ({@code ·cpuNanosPerOp} in the output).
+ * Secondary JMH results: the benchmark thread's CPU time ({@code ·cpuNanos}) and the operations
+ * it was spent on ({@code ·cpuOperations}); their quotient is CPU nanoseconds per operation.
  *
  * <p>Wall-clock scores on a machine shared with other busy processes mostly measure how often
  * the benchmark thread was descheduled, and that differs from fork to fork, so ratios between
  * forks become noise. Thread CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime()}) counts
- * only the time the thread actually ran, which keeps ratios meaningful under load. A benchmark
- * brackets the work of one invocation with {@link #start()} and {@link #stop(long, int)}; the
- * two calls cost well under a microsecond, so invocations should do at least tens of
- * microseconds of work.
+ * only the time the thread actually ran, which keeps ratios meaningful under load.
+ *
+ * <p>Both are {@link AuxCounters.Type#EVENTS} counters, which JMH adds up over the measurement
+ * iterations (and reports as totals), so they are published as two raw totals: any
+ * aggregation JMH applies treats both alike and {@code cpuNanos / cpuOperations} stays exact.
+ * A benchmark brackets the work of one invocation with {@link #start()} and
+ * {@link #stop(long, int)}; the two calls cost a few microseconds on a loaded machine, so
+ * invocations should do at least hundreds of microseconds of work.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
@@ -26,17 +30,16 @@ public class CpuTimeCounter {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private long cpuNanos;
-    private long operations;
+    /** Thread CPU nanoseconds spent in measured invocations this iteration. */
+    public long cpuNanos;
 
-    /** CPU nanoseconds per operation so far in this iteration. */
-    public double cpuNanosPerOp;
+    /** Operations those nanoseconds were spent on. */
+    public long cpuOperations;
 
     @Setup(Level.Iteration)
     public void reset() {
         cpuNanos = 0;
-        operations = 0;
-        cpuNanosPerOp = 0;
+        cpuOperations = 0;
     }
 
     /** The current thread CPU time; pass it to {@link #stop(long, int)}. */
@@ -47,7 +50,6 @@ public class CpuTimeCounter {
     /** Adds the CPU time since {@code startNanos}, spent on {@code operationCount} operations. */
     void stop(long startNanos, int operationCount) {
         cpuNanos += THREADS.getCurrentThreadCpuTime() - startNanos;
-        operations += operationCount;
-        cpuNanosPerOp = (double) cpuNanos / operations;
+        cpuOperations += operationCount;
     }
 }

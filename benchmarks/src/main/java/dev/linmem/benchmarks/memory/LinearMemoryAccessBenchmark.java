@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * with {@code DIRECT_BYTE_BUFFER}. Goal: a LinearMemory access costs at most 1.3x the floor's.
  * Every page is committed in setup, so the numbers are steady-state access, not first-touch.
  * Each implementation runs in its own fork, so every call site in the benchmark sees one class.
- * Besides the wall-clock score, read the secondary result {@code ·cpuNanosPerOp} (thread CPU
- * time per access, see {@link CpuTimeCounter}): on a busy shared machine only that one gives
+ * Besides the wall-clock score, read the secondary result {@code ·cpuNanos / ·cpuOperations} (thread
+ * CPU time per access, see {@link CpuTimeCounter}): on a busy shared machine only that one gives
  * ratios that mean something. {@code SHARED_HEAP} and {@code SHARED_DIRECT} run the same access
  * code as {@code HEAP} and {@code DIRECT}; add them with {@code -p impl=...}.
  *

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * O(size), so the 1 GiB time per page should be at most 1.5x the 64 MiB one. {@code touch =
  * FIRST_BYTE} also writes one byte into every new page, adding the cost of committing it
  * (allocating 64 KiB of zeroed backing); {@code NONE} measures growth alone (lazy commit).
- * The secondary result {@code ·cpuNanosPerOp} is the thread CPU time per grown page (see
+ * The secondary results {@code ·cpuNanos / ·cpuOperations} give the thread CPU time per grown page (see
  * {@link CpuTimeCounter}); it excludes time the thread was descheduled, but not GC threads' work.
  *
  * <p>Run (after {@code ./mvnw -B -q install -DskipTests && (cd benchmarks && ../mvnw -B package)}):
