@@ -864,6 +864,7 @@ public final class Dlmalloc implements Allocator {
                 idx += (int) (~smallbits & 1);
                 long b = smallbinAt(idx);
                 long p = checkedLink(fd(b), "small bin", idx);
+                checkVictim(p, (long) idx << SMALLBIN_SHIFT);
                 verifyJunk("malloc", p, idx << SMALLBIN_SHIFT);
                 unlinkFirstSmallChunk(b, p, idx);
                 setInuseAndPinuse(p, (long) idx << SMALLBIN_SHIFT);
@@ -876,6 +877,7 @@ public final class Dlmalloc implements Allocator {
                     long b = smallbinAt(i);
                     long p = checkedLink(fd(b), "small bin", i);
                     long size = (long) i << SMALLBIN_SHIFT;
+                    checkVictim(p, size);
                     verifyJunk("malloc", p, size);
                     unlinkFirstSmallChunk(b, p, i);
                     long rsize = size - nb;
@@ -905,6 +907,7 @@ public final class Dlmalloc implements Allocator {
         long dvs = dvsize();
         if (nb <= dvs) {                                    // step 4: split dv
             long p = dv();
+            checkVictim(p, dvs);
             verifyJunk("malloc", p, nb);
             long rsize = dvs - nb;
             if (rsize >= MIN_CHUNK_SIZE) {
@@ -926,12 +929,46 @@ public final class Dlmalloc implements Allocator {
 
     private long splitTop(long nb) {
         long p = top();
+        long ts = topsize();
+        Segment s = segments.get(segments.size() - 1);
+        if (head(p) != (ts | PINUSE) || p + ts != s.alignedEnd() - TOP_FOOT_BYTES) {
+            throw corrupt("malloc", p, "top chunk " + HeapException.hex(p) + " has head " + HeapException.hex(head(p))
+                    + ", expected " + ts + " bytes with PINUSE ending at its segment's foot");
+        }
         long rsize = topsize() - nb;
         long r = p + nb;
         setTop(r, rsize);
         setHead(r, rsize | PINUSE);
         setSizeAndPinuseOfInuseChunk(p, nb);
         return p + MEM_OFFSET;
+    }
+
+    /**
+     * A free chunk about to be handed out must look like one: not in use, the expected size
+     * (or, for a tree chunk, {@code expectedSize < 0}, a size in its treebin's range), inside
+     * its segment, its foot equal to its size. Checked before any write, so a corrupted header
+     * never steers a split.
+     */
+    private void checkVictim(long p, long expectedSize) {
+        long h = head(p);
+        long size = h & ~FLAG_BITS;
+        Segment s = segmentContaining(p);
+        boolean ok = (h & CINUSE) == 0 && size >= MIN_CHUNK_SIZE && (size & (ALIGNMENT - 1)) == 0 && s != null
+                && p + size + 2 * SIZE_T <= s.alignedEnd();
+        if (ok && expectedSize >= 0) {
+            ok = size == expectedSize;
+        } else if (ok) {
+            int idx = treeIndexOf(p);
+            ok = idx == computeTreeIndex(size);
+        }
+        if (ok) {
+            ok = prevFoot(p + size) == size;
+        }
+        if (!ok) {
+            throw corrupt("malloc", p + MEM_OFFSET, "free chunk " + HeapException.hex(p) + " has head "
+                    + HeapException.hex(h) + (expectedSize >= 0 ? ", expected size " + expectedSize : "")
+                    + ": its header or foot was overwritten");
+        }
     }
 
     /** malloc.c's tmalloc_small: the smallest chunk of the smallest non-empty treebin. */
@@ -951,6 +988,7 @@ public final class Dlmalloc implements Allocator {
                 v = t;
             }
         }
+        checkVictim(v, -1);
         verifyJunk("malloc", v, nb);
         unlinkLargeChunk(v);
         if (rsize < MIN_CHUNK_SIZE) {
@@ -1026,6 +1064,7 @@ public final class Dlmalloc implements Allocator {
         if (v == 0 || (dvs >= nb && rsize >= dvs - nb)) {
             return NULL;
         }
+        checkVictim(v, -1);
         verifyJunk("malloc", v, nb);
         unlinkLargeChunk(v);
         if (rsize < MIN_CHUNK_SIZE) {

@@ -218,6 +218,38 @@ class DlmallocTest {
     }
 
     @Test
+    void aFreeChunkWithAnOverwrittenHeaderIsNeverHandedOut() {
+        Dlmalloc heap = Dlmalloc.builder(sbrk()).build();
+        long a = heap.malloc(40);
+        long guard = heap.malloc(16);
+        heap.free(a);
+        LinearMemory m = heap.memory();
+        int saved = m.getI32(a - 4);
+        m.putI32(a - 4, saved + 64);                      // the binned chunk now claims 64 more bytes
+        assertThatThrownBy(() -> heap.malloc(40)).isInstanceOf(HeapCorruptionException.class);
+        assertThatThrownBy(heap::checkInvariants).isInstanceOf(HeapCorruptionException.class);
+        m.putI32(a - 4, saved);
+        heap.checkInvariants();
+        assertThat(heap.malloc(40)).isEqualTo(a);
+        heap.free(guard);
+        heap.checkInvariants();
+    }
+
+    @Test
+    void anOverwrittenTopIsNeverSplit() {
+        Dlmalloc heap = Dlmalloc.builder(sbrk()).build();
+        long a = heap.malloc(40);
+        LinearMemory m = heap.memory();
+        long top = a - 8 + heap.usableSize(a) + 4;
+        int saved = m.getI32(top + 4);
+        m.putI32(top + 4, 0x7FFF_0001);
+        assertThatThrownBy(() -> heap.malloc(100)).isInstanceOf(HeapCorruptionException.class);
+        m.putI32(top + 4, saved);
+        heap.checkInvariants();
+        assertThat(heap.malloc(100)).isEqualTo(top + 8);
+    }
+
+    @Test
     void aMemory64HeapIsRefused() {
         HeapSource source = HeapSource.emscriptenSbrk(LinearMemory.create(MemoryType.i64(1, 16)), 1024);
         assertThatThrownBy(() -> Dlmalloc.builder(source).build()).isInstanceOf(IllegalArgumentException.class);
