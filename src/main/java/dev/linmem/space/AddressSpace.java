@@ -478,13 +478,9 @@ public final class AddressSpace implements MemoryMapper {
         return target << pageShift;
     }
 
-    /** The count after carving {@code [s1, e1)} and then (unless s2 is -1) {@code [s2, e2)}, which are disjoint. */
+    /** The count after carving {@code [s1, e1)} and (unless s2 is -1) {@code [s2, e2)}, which are disjoint. */
     private int countAfterCarveTwo(long s1, long e1, long s2, long e2) {
-        int delta = set.countAfterCarve(s1, e1) - set.count();
-        if (s2 >= 0) {
-            delta += set.countAfterCarve(s2, e2) - set.count();
-        }
-        return set.count() + delta;
+        return s2 < 0 ? set.countAfterCarve(s1, e1) : set.countAfterCarveBoth(s1, e1, s2, e2);
     }
 
     // ------------------------------------------------------------------ mprotect, madvise

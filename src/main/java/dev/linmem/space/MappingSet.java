@@ -184,6 +184,39 @@ final class MappingSet {
         return count() - removed;
     }
 
+    /**
+     * The mapping count after carving two disjoint ranges {@code [s1, e1)} and {@code [s2, e2)}
+     * (which may cut the same mapping).
+     */
+    int countAfterCarveBoth(long s1, long e1, long s2, long e2) {
+        if (s2 < s1) {
+            return countAfterCarveBoth(s2, e2, s1, e1);
+        }
+        java.util.LinkedHashSet<Mapping> touched = new java.util.LinkedHashSet<>(intersecting(s1, e1));
+        touched.addAll(intersecting(s2, e2));
+        int count = count();
+        for (Mapping m : touched) {
+            int pieces = 0;
+            long cursor = m.startPage();
+            for (long[] cut : new long[][] {{s1, e1}, {s2, e2}}) {
+                long cs = Math.max(cut[0], m.startPage());
+                long ce = Math.min(cut[1], m.endPage());
+                if (cs >= ce) {
+                    continue;
+                }
+                if (cs > cursor) {
+                    pieces++;
+                }
+                cursor = ce;
+            }
+            if (cursor < m.endPage()) {
+                pieces++;
+            }
+            count += pieces - 1;
+        }
+        return count;
+    }
+
     /** The mapping count right after the splits of {@code protect} (before merging), as Linux counts. */
     int countAfterProtectSplits(long startPage, long endPage, int prot) {
         int splits = 0;
@@ -209,7 +242,10 @@ final class MappingSet {
         put(m);
     }
 
-    /** Replaces mapping {@code old} by {@code grown}, which extends it at the end over free pages. */
+    /**
+     * Replaces mapping {@code old} by {@code grown}, which extends it at the end over free pages,
+     * then merges it with a following piece of the same mmap and protection.
+     */
     void extend(Mapping old, Mapping grown) {
         if (old.startPage() != grown.startPage() || grown.endPage() <= old.endPage()
                 || byStart.get(old.startPage()) != old) {
@@ -218,6 +254,7 @@ final class MappingSet {
         gaps.occupy(old.endPage(), grown.endPage());
         mappedPages += grown.endPage() - old.endPage();
         byStart.put(grown.startPage(), grown);
+        mergeFrom(grown.endPage(), grown.endPage()); // a piece of the same mmap may follow
     }
 
     /** Removes every mapped page of {@code [startPage, endPage)}, splitting mappings at the edges. */

@@ -75,6 +75,14 @@ class MappingSetTest {
     }
 
     @Test
+    void countAfterCarveBothSeesTwoCutsInOneMapping() {
+        MappingSet set = parse("AAAAAA.B");
+        assertThat(set.countAfterCarveBoth(1, 2, 3, 4)).isEqualTo(4); // A -> A.A.AA
+        assertThat(set.countAfterCarveBoth(4, 6, 1, 4)).isEqualTo(2); // A -> A
+        assertThat(set.countAfterCarveBoth(0, 6, 7, 8)).isZero();
+    }
+
+    @Test
     void countAfterProtectSplitsCountsOnlyRealSplits() {
         MappingSet set = parse("AAAAA");
         assertThat(set.countAfterProtectSplits(1, 3, RO)).isEqualTo(3);
@@ -111,6 +119,17 @@ class MappingSetTest {
         set.extend(a, a.withRange(0, 4));
         set.checkInvariants();
         assertThat(draw(set)).isEqualTo("AAAA.B");
+    }
+
+    @Test
+    void extendMergesWithAFollowingPieceOfTheSameMmap() {
+        MappingSet set = parse("AA.AA.");
+        set.carve(2, 3);
+        Mapping a = set.mappingAt(0);
+        set.extend(a, a.withRange(0, 3));
+        set.checkInvariants();
+        assertThat(draw(set)).isEqualTo("AAAAA.");
+        assertThat(set.count()).isEqualTo(1);
     }
 
     @Test
