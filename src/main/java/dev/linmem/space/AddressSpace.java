@@ -440,7 +440,7 @@ public final class AddressSpace implements MemoryMapper {
         }
         long target = dst;
         if (target < 0) {
-            target = placement.place(context, newPages, 1);
+            target = kind == MoveKind.GROWTH ? placement.placeGrowing(context, newPages) : placement.place(context, newPages, 1);
             if (target >= 0 && !placementValid(target, newPages, 1)) {
                 throw new IllegalStateException("placement " + placement.name() + " returned a used page " + target);
             }
@@ -465,7 +465,8 @@ public final class AddressSpace implements MemoryMapper {
         bytesCopied += copyPages << pageShift;
         markDirty(target, target + copyPages);
         zeroFresh(target + copyPages, targetEnd);
-        set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, vma.inPlaceGrowths()));
+        int growths = kind == MoveKind.GROWTH ? vma.inPlaceGrowths() + 1 : vma.inPlaceGrowths();
+        set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, growths));
         if (dontUnmap) {
             clearPages(oldStart, oldEnd);
         } else {

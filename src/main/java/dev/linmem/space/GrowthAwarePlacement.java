@@ -1,30 +1,38 @@
 package dev.linmem.space;
 
 /**
- * Growth-aware placement: first fit, except that it does not put a new mapping right behind a
- * mapping that grows in place (a <em>grower</em>), because the next growth would then fail and
- * fall back to a copy.
+ * Growth-aware placement: first fit, except that a new mapping does not go right behind a
+ * mapping that grows in place (a <em>grower</em>: it grew by mremap, by an mmap hinted at its
+ * end, or by moving), because its next growth would then fail and fall back to a copy.
  *
  * <h2>Algorithm</h2>
  * <ol>
  *   <li>Take the lowest fit. If no grower ends where it starts, use it.</li>
- *   <li>Otherwise probe the next gaps in address order (at most {@link #PROBES}) for one that
- *       fits inside the current memory and does not start behind a grower; use the first.</li>
- *   <li>Otherwise, if the lowest fit's gap ends inside the memory, place at the top of that gap,
- *       leaving its low end as room for the grower.</li>
+ *   <li>If that gap ends inside the memory, place at the top of the gap instead, leaving its
+ *       low end as room for the grower (the mapping still uses a hole, so the memory does not
+ *       grow for it).</li>
  *   <li>Otherwise the fit is in the gap that runs past the memory's end: leave
- *       {@code headroom = min(grower pages, MAX_HEADROOM_PAGES-equivalent)} pages behind the grower
- *       so it can keep growing, and place after them.</li>
+ *       {@code min(grower pages, maxHeadroomBytes)} free behind the grower and place after that.
+ *       The default leaves none: measured on the shared recordings, headroom at the top costs
+ *       more peak memory than the copies it saves (docs/placement.md).</li>
  * </ol>
+ * Cost: two gap-index queries and two mapping lookups, O(log n).
  */
 final class GrowthAwarePlacement implements PlacementPolicy {
 
-    /** How many further gaps are examined before giving up on avoiding a grower. */
-    static final int PROBES = 8;
+    /** The most headroom left behind a grower at the top of memory, in bytes. */
+    private final long maxHeadroomBytes;
+
+    GrowthAwarePlacement(long maxHeadroomBytes) {
+        if (maxHeadroomBytes < 0) {
+            throw new IllegalArgumentException("headroom must not be negative: " + maxHeadroomBytes);
+        }
+        this.maxHeadroomBytes = maxHeadroomBytes;
+    }
 
     @Override
     public String name() {
-        return "growth-aware";
+        return maxHeadroomBytes == 0 ? "growth-aware" : "growth-aware(headroom " + (maxHeadroomBytes >> 10) + " KiB)";
     }
 
     @Override
@@ -34,24 +42,11 @@ final class GrowthAwarePlacement implements PlacementPolicy {
             return first;
         }
         PageRange gap = ctx.gapContaining(first);
-        long from = gap.endPage() + 1;
-        for (int i = 0; i < PROBES; i++) {
-            PageRange next = ctx.lowestGapFrom(pageCount, from);
-            if (next == null || next.startPage() >= ctx.memoryEndPage()) {
-                break;
-            }
-            long s = GapIndex.alignUp(next.startPage(), alignPages);
-            if (s + pageCount <= next.endPage() && s + pageCount <= ctx.memoryEndPage()
-                    && (s != next.startPage() || ctx.inPlaceGrowthsOfMappingEndingAt(s) <= 0)) {
-                return s;
-            }
-            from = next.endPage() + 1;
-        }
         if (gap.endPage() <= ctx.memoryEndPage()) {
             long top = (gap.endPage() - pageCount) / alignPages * alignPages;
-            return top >= first ? top : first;
+            return Math.max(top, first);
         }
-        long headroom = ctx.pagesOfMappingEndingAt(first);
+        long headroom = Math.min(ctx.pagesOfMappingEndingAt(first), maxHeadroomBytes / ctx.pageSizeBytes());
         long s = GapIndex.alignUp(first + headroom, alignPages);
         return s + pageCount <= gap.endPage() ? s : first;
     }

@@ -23,6 +23,14 @@ public interface PlacementPolicy {
      */
     long place(PlacementContext context, long pageCount, long alignPages);
 
+    /**
+     * The start page for a mapping of {@code pageCount} pages that is moving because it could
+     * not grow in place (an mremap move); it is likely to grow again. Default: {@link #place}.
+     */
+    default long placeGrowing(PlacementContext context, long pageCount) {
+        return place(context, pageCount, 1);
+    }
+
     /** Lowest address that fits: the simplest policy, and Linux's bottom-up allocator. */
     static PlacementPolicy firstFit() {
         return Placements.FIRST_FIT;
@@ -38,7 +46,15 @@ public interface PlacementPolicy {
         return Placements.GROWTH_AWARE;
     }
 
-    /** The default policy of a new address space. */
+    /**
+     * Growth-aware placement that also leaves up to {@code maxHeadroomBytes} free behind a
+     * grower at the top of memory (more growths in place, more peak memory).
+     */
+    static PlacementPolicy growthAware(long maxHeadroomBytes) {
+        return new GrowthAwarePlacement(maxHeadroomBytes);
+    }
+
+    /** The default policy of a new address space: {@link #growthAware()} (docs/placement.md). */
     static PlacementPolicy defaultPolicy() {
         return growthAware();
     }
