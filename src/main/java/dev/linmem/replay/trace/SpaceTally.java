@@ -1,6 +1,7 @@
 package dev.linmem.replay.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,8 +30,8 @@ final class SpaceTally {
             }
             starts.add((TraceEvent.AddressSpaceStart) e);
             if (space == syscalls.length) {
-                syscalls = java.util.Arrays.copyOf(syscalls, space * 2);
-                heap = java.util.Arrays.copyOf(heap, space * 2);
+                syscalls = Arrays.copyOf(syscalls, space * 2);
+                heap = Arrays.copyOf(heap, space * 2);
             }
             return;
         }

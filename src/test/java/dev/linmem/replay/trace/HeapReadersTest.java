@@ -38,12 +38,15 @@ class HeapReadersTest {
     }
 
     @Test
-    void ltraceBracketedPids() throws Exception {
+    void ltraceBracketedPidsAndTimestamps() throws Exception {
         LoadedTrace t = load("pid-brackets.ltrace", TraceFormat.LTRACE);
         assertThat(t.events()).containsExactly(
                 new TraceEvent.AddressSpaceStart(1, 17079, 0, -1, TraceEvent.Origin.INITIAL),
                 new TraceEvent.Malloc(1, 17079, 0, 48, 0x55a7f6ed32a0L),
-                new TraceEvent.Free(2, 17080, 0, 0x55a7f6ed32a0L));
+                new TraceEvent.Free(2, 17080, 0, 0x55a7f6ed32a0L),
+                // timestamps (-tt, -ttt) and durations (-T) are skipped
+                new TraceEvent.Malloc(3, 17079, 0, 8, 0x55a7f6ed3000L),
+                new TraceEvent.Malloc(4, 0, 0, 9, 0x55a7f6ed3020L));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.linmem.replay.trace.TraceEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Writes events in linmem's compact format ({@link CompactFormat}): the header on
@@ -43,7 +44,7 @@ public final class CompactWriter {
     private void writeString(String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (b.length > CompactFormat.MAX_STRING_BYTES) {
-            b = java.util.Arrays.copyOf(b, CompactFormat.MAX_STRING_BYTES);
+            b = Arrays.copyOf(b, CompactFormat.MAX_STRING_BYTES);
         }
         len = 0;
         varint(b.length);

@@ -1,12 +1,13 @@
 package dev.linmem.replay.trace.ltrace;
 
 import dev.linmem.replay.trace.text.BadLine;
+import dev.linmem.replay.trace.text.Timestamps;
 
 /**
  * The shape of one ltrace line. Reused line after line.
  *
  * <pre>
- *   line := [digits " "+ | "[pid " digits "] "] body
+ *   line := [digits " "+ | "[pid " digits "] "] [timestamp " "+] body
  *   body := [caller "->"] name "(" args ")" " "* "= " result
  *         | [caller "->"] name "(" args " &lt;unfinished ...&gt;"
  *         | "&lt;... " name " resumed&gt;" rest
@@ -59,17 +60,19 @@ final class LtraceLine {
             }
             tid = pid(line, digits, p);
             p++;
-        } else if (p > 0) {
+        } else if (p > 0 && !Timestamps.startsAt(line, 0)) {
             if (p >= n || line.charAt(p) != ' ') {
                 throw new BadLine("a space after the pid");
             }
             tid = pid(line, 0, p);
         } else {
             tid = 0;
+            p = 0;
         }
         while (p < n && line.charAt(p) == ' ') {
             p++;
         }
+        p = Timestamps.skip(line, p);
         if (p >= n) {
             throw new BadLine("a call after the pid");
         }

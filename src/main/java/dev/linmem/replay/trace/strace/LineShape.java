@@ -1,6 +1,7 @@
 package dev.linmem.replay.trace.strace;
 
 import dev.linmem.replay.trace.text.BadLine;
+import dev.linmem.replay.trace.text.Timestamps;
 
 /**
  * The shape of one strace line: its tid prefix and the kind of its body. Reused line after
@@ -102,7 +103,7 @@ final class LineShape {
             }
             tid = v;
             p++;
-        } else if (n > 0 && Character.isDigit(line.charAt(0)) && !isTimestampAt(line, 0)) {
+        } else if (n > 0 && Character.isDigit(line.charAt(0)) && !Timestamps.startsAt(line, 0)) {
             int v = 0;
             while (p < n && Character.isDigit(line.charAt(p))) {
                 if (p > 9) {
@@ -121,33 +122,7 @@ final class LineShape {
         while (p < n && line.charAt(p) == ' ') {
             p++;
         }
-        if (isTimestampAt(line, p)) {
-            p = line.indexOf(' ', p);
-            while (p < n && line.charAt(p) == ' ') {
-                p++;
-            }
-        }
-        return p;
-    }
-
-    /**
-     * True when a timestamp ({@code -t}, {@code -tt}, {@code -ttt} or {@code -r}: digits with
-     * ':' or '.', then a space) starts at {@code p}.
-     */
-    private static boolean isTimestampAt(String line, int p) {
-        int n = line.length();
-        boolean separator = false;
-        int i = p;
-        while (i < n) {
-            char c = line.charAt(i);
-            if (c == ':' || c == '.') {
-                separator = true;
-            } else if (!Character.isDigit(c)) {
-                break;
-            }
-            i++;
-        }
-        return separator && i > p && i < n && line.charAt(i) == ' ' && Character.isDigit(line.charAt(p));
+        return Timestamps.skip(line, p);
     }
 
     /** The index of the '(' ending the call name that starts at {@code p}. */
