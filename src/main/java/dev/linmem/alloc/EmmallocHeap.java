@@ -878,9 +878,7 @@ final class EmmallocHeap {
                 sizeClasses[usable == 0 ? 0 : 63 - Long.numberOfLeadingZeros(usable)]++;
             }
         }
-        for (long size : shadow.freeRegions().values()) {
-            largestFree = Math.max(largestFree, size);
-        }
+        largestFree = shadow.largestFreeBytes();
         return new AllocatorStats(footprintBytes, peakFootprintBytes, liveBytes, liveBlockCount, freeBytes,
                 largestFree, trimmedBytes, sizeClasses);
     }
@@ -942,8 +940,8 @@ final class EmmallocHeap {
         for (long size : freeRegions.values()) {
             freeTotal += size;
         }
-        if (freeRegions.size() != shadow.freeRegions().size()) {
-            throw new IllegalStateException("internal: the shadow records " + shadow.freeRegions().size()
+        if (freeRegions.size() != shadow.freeRegionCount()) {
+            throw new IllegalStateException("internal: the shadow records " + shadow.freeRegionCount()
                     + " free regions, the walk found " + freeRegions.size());
         }
         if (listed != freeRegions.size()) {

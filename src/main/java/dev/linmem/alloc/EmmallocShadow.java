@@ -1,7 +1,6 @@
 package dev.linmem.alloc;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,10 +76,10 @@ final class EmmallocShadow {
     record Freed(long allocationSequence, long freeSequence) {
     }
 
-    private final Map<Long, Used> usedByStart = new HashMap<>();
-    private final Map<Long, Used> usedByEnd = new HashMap<>();
-    private final Map<Long, Long> freeSizeByStart = new HashMap<>();
-    private final Map<Long, Long> freeStartByEnd = new HashMap<>();
+    private final LongMaps.LongObjectMap<Used> usedByStart = new LongMaps.LongObjectMap<>();
+    private final LongMaps.LongObjectMap<Used> usedByEnd = new LongMaps.LongObjectMap<>();
+    private final LongMaps.LongLongMap freeSizeByStart = new LongMaps.LongLongMap();
+    private final LongMaps.LongLongMap freeStartByEnd = new LongMaps.LongLongMap();
     private final TreeMap<Long, Area> areas = new TreeMap<>();
     private final TreeMap<Long, Freed> freed = new TreeMap<>();
     private Area newestArea;
@@ -117,7 +116,9 @@ final class EmmallocShadow {
     }
 
     void addUsed(Used region) {
-        if (usedByStart.putIfAbsent(region.start, region) != null) {
+        Used previous = usedByStart.put(region.start, region);
+        if (previous != null) {
+            usedByStart.put(region.start, previous);
             throw new IllegalStateException("internal: two used regions at 0x" + Long.toHexString(region.start));
         }
         usedByEnd.put(region.end(), region);
@@ -141,19 +142,24 @@ final class EmmallocShadow {
 
     /** The size of the free region starting at {@code start}, or -1. */
     long freeSizeAt(long start) {
-        Long size = freeSizeByStart.get(start);
-        return size == null ? -1 : size;
+        return freeSizeByStart.get(start);
     }
 
     /** The start of the free region ending at {@code end}, or -1. */
     long freeStartEndingAt(long end) {
-        Long start = freeStartByEnd.get(end);
-        return start == null ? -1 : start;
+        return freeStartByEnd.get(end);
     }
 
-    /** Free region start to size, in no particular order. */
-    Map<Long, Long> freeRegions() {
-        return freeSizeByStart;
+    /** The number of free regions. */
+    int freeRegionCount() {
+        return freeSizeByStart.size();
+    }
+
+    /** The size of the largest free region, or 0. */
+    long largestFreeBytes() {
+        long[] largest = {0};
+        freeSizeByStart.forEach((start, size) -> largest[0] = Math.max(largest[0], size));
+        return largest[0];
     }
 
     void addFree(long start, long sizeBytes) {
@@ -162,8 +168,8 @@ final class EmmallocShadow {
     }
 
     void removeFree(long start, long sizeBytes) {
-        Long size = freeSizeByStart.remove(start);
-        if (size == null || size != sizeBytes || freeStartByEnd.remove(start + sizeBytes) == null) {
+        long size = freeSizeByStart.remove(start);
+        if (size != sizeBytes || freeStartByEnd.remove(start + sizeBytes) != start) {
             throw new IllegalStateException("internal: no free region of " + sizeBytes + " bytes at 0x"
                     + Long.toHexString(start));
         }
@@ -179,13 +185,13 @@ final class EmmallocShadow {
                 throw new IllegalStateException("internal: used region " + u + " is not indexed by its end");
             }
         }
-        for (Map.Entry<Long, Long> e : freeSizeByStart.entrySet()) {
-            Long start = freeStartByEnd.get(e.getKey() + e.getValue());
-            if (start == null || start.longValue() != e.getKey()) {
-                throw new IllegalStateException("internal: free region at 0x" + Long.toHexString(e.getKey())
+        freeSizeByStart.forEach((start, size) -> {
+            if (freeStartByEnd.get(start + size) != start) {
+                throw new IllegalStateException("internal: free region at 0x" + Long.toHexString(start)
                         + " is not indexed by its end");
             }
-        }
+            return 0;
+        });
     }
 
     // ---------------------------------------------------------------- areas
