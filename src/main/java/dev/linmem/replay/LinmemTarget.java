@@ -4,6 +4,7 @@ import dev.linmem.alloc.Allocator;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.space.AddressSpace;
 import dev.linmem.space.MemoryMapper;
+import dev.linmem.space.PlacementPolicy;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -13,6 +14,18 @@ import java.util.Set;
  * starts after the memory's first wasm page (static data and stack).
  */
 final class LinmemTarget implements Target {
+
+    private final PlacementPolicy placement;
+
+    /** The AddressSpace's default placement. */
+    LinmemTarget() {
+        this(PlacementPolicy.defaultPolicy());
+    }
+
+    /** Another placement policy, to measure policies against each other (docs/replay.md). */
+    LinmemTarget(PlacementPolicy placement) {
+        this.placement = placement;
+    }
 
     @Override
     public String name() {
@@ -35,6 +48,7 @@ final class LinmemTarget implements Target {
         AddressSpace space = AddressSpace.builder(memory)
                 .pageSizeBytes(options.mapPageBytes())
                 .baseAddress(memory.sizeBytes())
+                .placement(placement)
                 .build();
         return new SpaceMachine(space);
     }
