@@ -272,10 +272,11 @@ final class RangeTranslation {
             prev.recEnd = p.recEnd;
             p = prev;
         }
-        Map.Entry<Long, Piece> nextEntry = pieces.ceilingEntry(p.recEnd);
-        if (nextEntry != null && nextEntry.getKey() == p.recEnd && mergeable(p, nextEntry.getValue())) {
-            pieces.remove(nextEntry.getKey());
-            p.recEnd = nextEntry.getValue().recEnd;
+        for (Map.Entry<Long, Piece> next = pieces.ceilingEntry(p.recEnd);
+                next != null && next.getKey() == p.recEnd && mergeable(p, next.getValue());
+                next = pieces.ceilingEntry(p.recEnd)) {
+            pieces.remove(next.getKey());
+            p.recEnd = next.getValue().recEnd;
         }
     }
 
