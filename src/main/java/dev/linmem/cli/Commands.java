@@ -152,7 +152,8 @@ final class Commands {
         LoadedTrace loaded;
         try {
             progress.start("reading " + input.name());
-            loaded = Trace.open(input).withLeniency(leniency).load();
+            loaded = Trace.open(input).withLeniency(leniency)
+                    .load((events, bytesRead, totalBytes) -> progress.update(bytesRead, totalBytes, events));
         } catch (MalformedTraceException e) {
             throw e;
         } catch (IOException e) {

@@ -26,11 +26,21 @@ final class ProgressTarget implements Target {
     private final Target target;
     private final ProgressLine progress;
     private final String traceName;
+    private final int eventsPerUpdate;
 
     ProgressTarget(Target target, ProgressLine progress, String traceName) {
+        this(target, progress, traceName, EVENTS_PER_UPDATE);
+    }
+
+    /** As the public use, updating every {@code eventsPerUpdate} events (a power of two). */
+    ProgressTarget(Target target, ProgressLine progress, String traceName, int eventsPerUpdate) {
+        if (Integer.bitCount(eventsPerUpdate) != 1) {
+            throw new IllegalArgumentException("eventsPerUpdate must be a power of two: " + eventsPerUpdate);
+        }
         this.target = target;
         this.progress = progress;
         this.traceName = traceName;
+        this.eventsPerUpdate = eventsPerUpdate;
     }
 
     @Override
@@ -62,25 +72,27 @@ final class ProgressTarget implements Target {
     public EventPlayer newPlayer(Machine machine, RecordedTrace trace, ReplayMeter meter) {
         EventPlayer player = target.newPlayer(machine, trace, meter);
         progress.start("replaying " + traceName + " on " + target.name());
-        return new CountingPlayer(player, progress, trace.events().size());
+        return new CountingPlayer(player, progress, trace.events().size(), eventsPerUpdate - 1);
     }
 
-    /** Delegates every call and reports every {@value #EVENTS_PER_UPDATE} events. */
+    /** Delegates every call and reports every {@code updateMask + 1} events. */
     private static final class CountingPlayer implements EventPlayer {
         private final EventPlayer player;
         private final ProgressLine progress;
         private final long totalEvents;
+        private final long updateMask;
         private long played;
 
-        CountingPlayer(EventPlayer player, ProgressLine progress, long totalEvents) {
+        CountingPlayer(EventPlayer player, ProgressLine progress, long totalEvents, long updateMask) {
             this.player = player;
             this.progress = progress;
             this.totalEvents = totalEvents;
+            this.updateMask = updateMask;
         }
 
         @Override
         public boolean play(TraceEvent event) {
-            if ((++played & (EVENTS_PER_UPDATE - 1)) == 0) {
+            if ((++played & updateMask) == 0) {
                 progress.update(played, totalEvents, played);
             }
             return player.play(event);
