@@ -475,6 +475,7 @@ final class TranslatingPlayer implements EventPlayer {
         }
         meter.copied(targetBytesOf(translation.overlapping(oldStart, oldEnd), oldStart,
                 oldStart + Math.min(oldEnd - oldStart, newLength)));
+        releaseTargetOf(translation.remove(newStart, newStart + newLength));
         translation.insert(newStart, newStart + newLength, moved, nextGroup++, Kind.ANON, prot);
     }
 

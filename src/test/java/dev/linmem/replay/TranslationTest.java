@@ -227,6 +227,34 @@ class TranslationTest {
     }
 
     @Test
+    void dontUnmapCopiesToANewMappingAndKeepsTheOld() {
+        start(PageMapper.Mode.LINUX_LIKE);
+        play(mmap(0, 2 * P, A));
+
+        play(new TraceEvent.Mremap(1, 1, 0, A, 2 * P, 2 * P, Mman.MREMAP_MAYMOVE | Mman.MREMAP_DONTUNMAP, 0, C));
+
+        assertThat(player.targetOf(A)).isPositive();
+        assertThat(player.targetOf(C)).isPositive().isNotEqualTo(player.targetOf(A));
+        assertThat(meter.copiedBytes()).isEqualTo(2 * P);
+        assertThat(mapper.usedPages()).isEqualTo(4);
+    }
+
+    @Test
+    void aBrkHeapGrowsAndShrinksAndFallsBackToMmapWhenTheBreakCannotMove() {
+        start(PageMapper.Mode.LINUX_LIKE); // the test machine's sbrk always fails
+        play(new TraceEvent.Brk(1, 1, 0, 0, 0x1000000));
+        play(new TraceEvent.Brk(1, 1, 0, 0x1003000, 0x1003000));
+
+        assertThat(meter.failedCalls()).containsEntry("ENOMEM", 1L);
+        assertThat(player.targetOf(0x1000000)).isPositive();
+        assertThat(mapper.usedPages()).isEqualTo(3);
+
+        play(new TraceEvent.Brk(1, 1, 0, 0x1001000, 0x1001000));
+        assertThat(mapper.usedPages()).isEqualTo(1);
+        assertThat(player.translatedBytes()).isEqualTo(P);
+    }
+
+    @Test
     void recordedFailuresAreReplayedAsNothing() {
         start(PageMapper.Mode.LINUX_LIKE);
         play(mmap(0, P, A));
