@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The mmap family's operations on an address space that already holds 100 to 1,000,000 live
- * mappings, LINUX ({@code AddressSpace}) and EMSCRIPTEN ({@code EmscriptenMmap}) side by side on
+ * The mmap family's operations on a mapper that already holds 100 to 1,000,000 live mappings,
+ * LINUX ({@code AddressSpace}) and EMSCRIPTEN ({@code EmscriptenMmap}) side by side on
  * the same call sequences. The question: does the cost per operation stay logarithmic in the
  * number of mappings? Goal: at 1,000,000 live mappings at most 3x the cost at 100, read from one
  * run. The baseline of each row is the same operation and profile at 100 live mappings.
