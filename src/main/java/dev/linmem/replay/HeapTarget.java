@@ -73,7 +73,7 @@ final class HeapTarget implements Target {
                     .pageSizeBytes(options.mapPageBytes())
                     .baseAddress(memory.sizeBytes())
                     .build();
-            HeapSource source = new AddressSpaceHeapSource(space);
+            HeapSource source = HeapSource.addressSpace(space);
             Allocator allocator = kind == Kind.DLMALLOC ? Dlmalloc.builder(source).build() : Emmalloc.create(source);
             return new HeapMachine(allocator, space);
         }
