@@ -234,7 +234,7 @@ public final class EmscriptenMmap implements MemoryMapper {
         return 0;
     }
 
-    /** mremap is not implemented by Emscripten: ENOMEM, whatever the arguments. */
+    /** Emscripten has no mremap of its own: ENOMEM, whatever the arguments. */
     @Override
     public long mremap(long oldAddr, long oldLength, long newLength, int flags, long newAddr) {
         return Errno.ENOMEM.result();

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  *               n pages" is one ceiling() call.
  *
  *   pages:  0    4         10   13      20
- *           |....|XXXXXXXXX|....|XXXXXXX|......   gaps [0,4) [10,13) [20,limit)
+ *           |....|#########|....|#######|......   gaps [0,4) [10,13) [20,limit); # mapped
  * </pre>
  * A gap node is immutable in its range; changing a gap removes the node and inserts a new one.
  *
