@@ -333,29 +333,30 @@ abstract class ChicoryMemoryContract {
             for (int i = 0; i < 3; i++) {
                 waiters.add(pool.submit(() -> {
                     started.countDown();
-                    return memory.atomicWait(128, 0, TimeUnit.SECONDS.toNanos(5));
+                    return memory.atomicWait(128, 0, TimeUnit.SECONDS.toNanos(60));
                 }));
             }
             started.await();
             int woken = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (woken < 2 && System.nanoTime() < deadline) {
                 woken += memory.atomicNotify(128, 2 - woken);
                 Thread.sleep(1);
             }
             assertThat(woken).isEqualTo(2);
             // Exactly two waiters return, with "ok"; the third keeps waiting until notified too.
-            long doneDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long doneDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (waiters.stream().filter(Future::isDone).count() < 2 && System.nanoTime() < doneDeadline) {
                 Thread.sleep(1);
             }
             Thread.sleep(20);
             assertThat(waiters.stream().filter(Future::isDone).count()).isEqualTo(2);
-            while (memory.atomicNotify(128, 1) == 0 && System.nanoTime() < deadline) {
+            long lastDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (memory.atomicNotify(128, 1) == 0 && System.nanoTime() < lastDeadline) {
                 Thread.sleep(1);
             }
             for (Future<Integer> waiter : waiters) {
-                assertThat(waiter.get(10, TimeUnit.SECONDS)).as("woken by notify").isZero();
+                assertThat(waiter.get(60, TimeUnit.SECONDS)).as("woken by notify").isZero();
             }
         } finally {
             pool.shutdownNow();
