@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * What the one lock per address space costs: the same mmap/munmap pair as
- * {@link MemoryMapperOpsBenchmark#mmapMunmap} ({@code mmap(NULL, 1..16 * 4 KiB)} then
+ * {@link AddressSpaceOpsBenchmark#mmapMunmap} ({@code mmap(NULL, 1..16 * 4 KiB)} then
  * {@code munmap} of it), run by one thread ({@link #oneThread}) and by two threads on one shared
  * mapper ({@link #twoThreads}), LINUX and EMSCRIPTEN, each over {@value #LIVE_MAPPINGS} live
  * mappings. Both profiles take one lock per call ({@code AddressSpace}'s lock; Emscripten's list
@@ -42,7 +42,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * {@link ThreadCpuCounter}), which leave out the time a thread was descheduled or parked on
  * the lock but include spinning on it.
  *
- * <p>Run (after building, see {@link MemoryMapperOpsBenchmark}):
+ * <p>Run (after building, see {@link AddressSpaceOpsBenchmark}):
  * <pre>
  *   java -Djmh.ignoreLock=true -jar benchmarks/target/benchmarks.jar AddressSpaceContentionBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
  * </pre>

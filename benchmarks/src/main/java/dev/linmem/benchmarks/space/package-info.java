@@ -4,8 +4,7 @@
  * EMSCRIPTEN profile) on the same call sequences, chosen with the {@link
  * dev.linmem.benchmarks.space.MapperProfile} parameter.
  *
- * <p>{@code AddressSpaceOpsBenchmark} (LINUX only, per system call) and
- * {@code MemoryMapperOpsBenchmark} (both profiles, thread CPU time per operation) measure
+ * <p>{@code AddressSpaceOpsBenchmark} (both profiles, thread CPU time per operation) measures
  * mmap/munmap pairs, PHP's chunk pattern and in-place growth chains over 100 to 1,000,000 live
  * mappings, each count read against 100 live mappings (goal: at most 3x at 1,000,000);
  * {@code AddressSpaceContentionBenchmark} measures the lock, two threads against one.
