@@ -1,24 +1,22 @@
 package dev.linmem.benchmarks.alloc;
 
 import dev.linmem.alloc.Allocator;
-
-import java.io.BufferedReader;
+import dev.linmem.replay.trace.EventCursor;
+import dev.linmem.replay.trace.Trace;
+import dev.linmem.replay.trace.TraceEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The malloc-family calls of a shared heap trace ({@code .malloc} or {@code .ltrace}), parsed
  * once into flat arrays so that replaying costs only the allocator's work. Recorded pointers
  * become slot numbers (a slot is reused after its block is freed); calls the recording saw fail,
- * or on pointers it never returned, are dropped at parse time. mmap-family lines are skipped.
+ * or on pointers it never returned, are dropped at parse time. mmap-family calls are skipped.
+ * Reading uses linmem's trace readers, so the benchmark replays exactly what the replayer does.
  */
 final class HeapTrace {
 
@@ -27,8 +25,6 @@ final class HeapTrace {
     static final byte REALLOC = 2;
     static final byte MEMALIGN = 3;
     static final byte FREE = 4;
-
-    private static final Pattern CALL = Pattern.compile("^\\d+ (?:\\S+->)?(\\w+)\\(([^)]*)\\)\\s*= (\\S+)");
 
     final String name;
     final int size;
@@ -48,27 +44,19 @@ final class HeapTrace {
         this.alignment = alignment;
     }
 
-    /** Parses a trace file. */
+    /**
+     * Reads a trace file with linmem's own readers ({@link Trace}: format detected by content,
+     * ltrace's posix_memalign results recovered as the reader documents).
+     */
     static HeapTrace read(Path file) throws IOException {
         Builder b = new Builder();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                Matcher m = CALL.matcher(line);
-                if (m.find()) {
-                    b.add(m.group(1), m.group(2).split(",\\s*"), pointer(m.group(3)));
-                }
+        try (EventCursor cursor = Trace.open(file).cursor()) {
+            TraceEvent event;
+            while ((event = cursor.next()) != null) {
+                b.add(event);
             }
         }
         return b.build(file.getFileName().toString());
-    }
-
-    private static long pointer(String s) {
-        try {
-            return s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** The outcome of one replay. */
@@ -136,64 +124,58 @@ final class HeapTrace {
         private final Map<Long, Integer> slotOf = new HashMap<>();
         private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
 
-        void add(String call, String[] args, long result) {
-            switch (call) {
-                case "malloc":
-                    allocated(MALLOC, result, Long.parseLong(args[0]), 0);
-                    break;
-                case "calloc":
-                    allocated(CALLOC, result, Long.parseLong(args[0]) * Long.parseLong(args[1]), 0);
-                    break;
-                case "memalign":
-                case "aligned_alloc":
-                    allocated(MEMALIGN, result, Long.parseLong(args[1]), Long.parseLong(args[0]));
-                    break;
-                case "posix_memalign":
-                    if (result == 0 && args[0].startsWith("0x") && !slotOf.containsKey(pointer(args[0]))) {
-                        allocated(MEMALIGN, pointer(args[0]), Long.parseLong(args[2]), Long.parseLong(args[1]));
-                    }
-                    break;
-                case "free": {
-                    Integer s = slotOf.remove(pointer(args[0]));
-                    if (s != null) {
-                        append(FREE, s, 0, 0);
-                        freeSlots.push(s);
-                    }
-                    break;
+        void add(TraceEvent event) {
+            if (event instanceof TraceEvent.Malloc m) {
+                allocated(MALLOC, m.result(), m.sizeBytes(), 0);
+            } else if (event instanceof TraceEvent.Calloc c) {
+                allocated(CALLOC, c.result(), c.count() * c.sizeBytes(), 0);
+            } else if (event instanceof TraceEvent.Memalign m) {
+                allocated(MEMALIGN, m.result(), m.sizeBytes(), m.alignmentBytes());
+            } else if (event instanceof TraceEvent.AlignedAlloc m) {
+                allocated(MEMALIGN, m.result(), m.sizeBytes(), m.alignmentBytes());
+            } else if (event instanceof TraceEvent.PosixMemalign m) {
+                if (m.rc() == 0 && m.result() != TraceEvent.UNKNOWN_ADDRESS) {
+                    allocated(MEMALIGN, m.result(), m.sizeBytes(), m.alignmentBytes());
                 }
-                case "realloc": {
-                    long old = pointer(args[0]);
-                    long bytes = Long.parseLong(args[1]);
-                    if (old == 0) {
-                        allocated(MALLOC, result, bytes, 0);
-                        break;
-                    }
-                    Integer s = slotOf.get(old);
-                    if (s == null || (result == 0 && bytes != 0)) {
-                        break;
-                    }
-                    slotOf.remove(old);
-                    if (result == 0) {                       // glibc's realloc(p, 0) frees
-                        append(FREE, s, 0, 0);
-                        freeSlots.push(s);
-                        break;
-                    }
-                    Integer clash = slotOf.remove(result);
-                    if (clash != null) {
-                        append(FREE, clash, 0, 0);
-                        freeSlots.push(clash);
-                    }
-                    slotOf.put(result, s);
-                    append(REALLOC, s, bytes, 0);
-                    break;
+            } else if (event instanceof TraceEvent.Free f) {
+                Integer s = slotOf.remove(f.ptr());
+                if (s != null) {
+                    append(FREE, s, 0, 0);
+                    freeSlots.push(s);
                 }
-                default:
-                    break;
+            } else if (event instanceof TraceEvent.Realloc r) {
+                reallocated(r.ptr(), r.sizeBytes(), r.result());
+            } else if (event instanceof TraceEvent.Reallocarray r) {
+                reallocated(r.ptr(), r.count() * r.sizeBytes(), r.result());
             }
         }
 
+        private void reallocated(long old, long bytes, long result) {
+            if (old == 0) {
+                allocated(MALLOC, result, bytes, 0);
+                return;
+            }
+            Integer s = slotOf.get(old);
+            if (s == null || (result == 0 && bytes != 0)) {
+                return;
+            }
+            slotOf.remove(old);
+            if (result == 0) {                       // glibc's realloc(p, 0) frees
+                append(FREE, s, 0, 0);
+                freeSlots.push(s);
+                return;
+            }
+            Integer clash = slotOf.remove(result);
+            if (clash != null) {
+                append(FREE, clash, 0, 0);
+                freeSlots.push(clash);
+            }
+            slotOf.put(result, s);
+            append(REALLOC, s, bytes, 0);
+        }
+
         private void allocated(byte k, long result, long bytes, long align) {
-            if (result == 0 || result == -1) {
+            if (result == 0 || result == -1 || result == TraceEvent.UNKNOWN_ADDRESS) {
                 return;
             }
             Integer clash = slotOf.remove(result);   // a reused pointer whose free the recording missed
