@@ -1,7 +1,7 @@
 package dev.linmem.benchmarks.alloc;
 
 import dev.linmem.alloc.Allocator;
-import dev.linmem.benchmarks.space.ThreadCpuCounter;
+import dev.linmem.benchmarks.ThreadCpuCounter;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,5 +1,6 @@
 package dev.linmem.benchmarks.memory;
 
+import dev.linmem.benchmarks.ThreadCpuCounter;
 import dev.linmem.memory.Backing;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.memory.MemoryType;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Every page is committed in setup, so the numbers are steady-state access, not first-touch.
  * Each implementation runs in its own fork, so every call site in the benchmark sees one class.
  * Besides the wall-clock score, read the secondary result {@code ·cpuNanos / ·cpuOperations} (thread
- * CPU time per access, see {@link CpuTimeCounter}): on a busy shared machine only that one gives
+ * CPU time per access, see {@link ThreadCpuCounter}): on a busy shared machine only that one gives
  * ratios that mean something. {@code SHARED_HEAP} and {@code SHARED_DIRECT} run the same access
  * code as {@code HEAP} and {@code DIRECT}; add them with {@code -p impl=...}.
  *
@@ -118,8 +119,8 @@ public class LinearMemoryAccessBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ACCESSES)
-    public int readI32(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public int readI32(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         int sum = 0;
         if (buffer != null) {
             for (int address : addresses) {
@@ -136,8 +137,8 @@ public class LinearMemoryAccessBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ACCESSES)
-    public long readI64(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public long readI64(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         long sum = 0;
         if (buffer != null) {
             for (int address : addresses) {
@@ -154,8 +155,8 @@ public class LinearMemoryAccessBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ACCESSES)
-    public void writeI32(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public void writeI32(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         if (buffer != null) {
             for (int address : addresses) {
                 buffer.putInt(address, address);
@@ -170,8 +171,8 @@ public class LinearMemoryAccessBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(ACCESSES)
-    public void writeI64(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public void writeI64(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         if (buffer != null) {
             for (int address : addresses) {
                 buffer.putLong(address, address);
@@ -190,8 +191,8 @@ public class LinearMemoryAccessBenchmark {
      */
     @Benchmark
     @OperationsPerInvocation(COPIES)
-    public long copy(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public long copy(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         long half = sizeBytes / 2;
         for (int i = 0; i < COPIES; i++) {
             long src = copyCursor;

@@ -1,5 +1,6 @@
 package dev.linmem.benchmarks.memory;
 
+import dev.linmem.benchmarks.ThreadCpuCounter;
 import dev.linmem.memory.Backing;
 import dev.linmem.memory.LinearMemory;
 import dev.linmem.memory.MemoryType;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * FIRST_BYTE} also writes one byte into every new page, adding the cost of committing it
  * (allocating 64 KiB of zeroed backing); {@code NONE} measures growth alone (lazy commit).
  * The secondary results {@code ·cpuNanos / ·cpuOperations} give the thread CPU time per grown page (see
- * {@link CpuTimeCounter}); it excludes time the thread was descheduled, but not GC threads' work.
+ * {@link ThreadCpuCounter}); it excludes time the thread was descheduled, but not GC threads' work.
  *
  * <p>Run (after {@code ./mvnw -B -q install -DskipTests && (cd benchmarks && ../mvnw -B package)}):
  * <pre>
@@ -64,8 +65,8 @@ public class LinearMemoryGrowBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAGES_64_MIB)
-    public long growTo64MiB(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public long growTo64MiB(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         long pages = growTo(PAGES_64_MIB);
         cpu.stop(start, PAGES_64_MIB);
         return pages;
@@ -73,8 +74,8 @@ public class LinearMemoryGrowBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PAGES_1_GIB)
-    public long growTo1GiB(CpuTimeCounter cpu) {
-        long start = cpu.start();
+    public long growTo1GiB(ThreadCpuCounter cpu) {
+        long start = ThreadCpuCounter.Clock.start();
         long pages = growTo(PAGES_1_GIB);
         cpu.stop(start, PAGES_1_GIB);
         return pages;

@@ -1,5 +1,6 @@
 package dev.linmem.benchmarks.space;
 
+import dev.linmem.benchmarks.ThreadCpuCounter;
 import static dev.linmem.benchmarks.space.MapperProfile.FLAGS;
 import static dev.linmem.benchmarks.space.MapperProfile.PROT;
 import static dev.linmem.benchmarks.space.MapperProfile.require;

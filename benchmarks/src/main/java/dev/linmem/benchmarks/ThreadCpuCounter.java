@@ -1,4 +1,4 @@
-package dev.linmem.benchmarks.space;
+package dev.linmem.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.State;
  * Secondary JMH results: each benchmark thread's CPU time ({@code ·cpuNanos}) and the operations
  * it was spent on ({@code ·cpuOperations}); their quotient is CPU nanoseconds per operation.
  *
- * <p>The approach of {@code dev.linmem.benchmarks.memory.CpuTimeCounter}, with public methods so
+ * <p>The approach of {@code dev.linmem.benchmarks.memory.ThreadCpuCounter}, with public methods so
  * the space and alloc benchmarks share it: on a machine shared with other busy processes a
  * wall-clock score mostly measures how often the thread was descheduled, while
  * {@link ThreadMXBean#getCurrentThreadCpuTime()} counts only the time it ran. Both fields are
