@@ -653,8 +653,10 @@ public final class AddressSpace implements MemoryMapper {
 
     /** Unmaps every mapped page of the range; freed pages are cleared now (EAGER) or on reuse. */
     private void unmapPages(long start, long end, ZeroingPolicy policy) {
-        for (Mapping m : set.intersecting(start, end)) {
-            freedPages(Math.max(start, m.startPage()), Math.min(end, m.endPage()), policy);
+        if (policy == ZeroingPolicy.EAGER) {
+            for (Mapping m : set.intersecting(start, end)) {
+                freedPages(Math.max(start, m.startPage()), Math.min(end, m.endPage()), policy);
+            }
         }
         set.carve(start, end);
     }

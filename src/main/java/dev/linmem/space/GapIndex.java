@@ -1,10 +1,7 @@
 package dev.linmem.space;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * The free ranges (gaps) of an address space, indexed by address and by size so that every
@@ -12,63 +9,69 @@ import java.util.TreeSet;
  *
  * <h2>Layout</h2>
  * <pre>
- *   by address: a treap keyed by startPage; each node also holds maxPages, the longest gap in
- *               its subtree, so "lowest gap of at least n pages" descends one path.
- *   by size:    a TreeSet ordered by (pageCount, startPage), so "smallest gap of at least
- *               n pages" is one ceiling() call.
+ *   by address: a RangeTree of gaps (startPage -&gt; endPage) tracking the longest gap of every
+ *               subtree, so "lowest gap of at least n pages" descends one path.
+ *   by size:    a RangeTree keyed by pageCount; the entry of size n holds the lowest start of
+ *               the gaps of n pages (its endPage field) and, when there are more, a RangeTree
+ *               of their other starts (its value). Ordered by (pageCount, startPage), so
+ *               "smallest gap of at least n pages" is one ceiling lookup.
  *
  *   pages:  0    4         10   13      20
  *           |....|#########|....|#######|......   gaps [0,4) [10,13) [20,limit); # mapped
+ *   by size: 3 -&gt; (lowest 10)   4 -&gt; (lowest 0)   limit-20 -&gt; (lowest 20)
  * </pre>
- * A gap node is immutable in its range; changing a gap removes the node and inserts a new one.
+ * The size index keeps a size's lowest start in the entry itself so that a size held by one gap
+ * (the long gap at the top of memory, whose size changes with almost every mapping placed there)
+ * costs no tree of its own.
  *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>Gaps are non-empty, disjoint and never touch (two touching gaps are one gap).</li>
- *   <li>The treap is a binary search tree by startPage and a heap by priority.</li>
- *   <li>Each node's maxPages is the maximum pageCount in its subtree.</li>
- *   <li>The size set holds exactly the nodes of the treap.</li>
+ *   <li>The address tree holds the gaps with exact subtree maxima ({@link RangeTree}'s
+ *       invariants).</li>
+ *   <li>The size index holds exactly the gaps: for each size, the entry's lowest start is below
+ *       every start in its tree, each start names a gap of that size, and sizes without gaps
+ *       have no entry.</li>
+ *   <li>{@code freePages} is the sum of the gaps' lengths.</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>occupy(s, e): find the gap containing s (floor by address), check it covers e, replace it
- *       by its remainders before s and after e.</li>
- *   <li>release(s, e): the range must touch no gap inside; merge with the gap ending at s and the
- *       gap starting at e, insert the union.</li>
- *   <li>lowestFit(n, a): descend the treap in address order, pruning subtrees whose maxPages is
- *       below n; the first gap where an a-aligned run of n pages fits wins. Gaps that are long
+ *   <li>occupy(s, e): the floor of s by address is the gap containing s; check it covers e,
+ *       shorten it to its part before s (or remove it when s is its start), and insert its part
+ *       after e.</li>
+ *   <li>release(s, e): one floor lookup at e - 1 finds the gap before (it must end at or before
+ *       s) and, one step along the leaf chain, the gap after; lengthen the gap ending at s, or
+ *       insert a new one, and absorb the gap starting at e.</li>
+ *   <li>lowestFit(n, a): descend the address tree along subtrees whose longest gap has at least
+ *       n pages; the first gap where an a-aligned run of n pages fits wins. Gaps that are long
  *       enough but fail only by alignment are examined at most {@link #ALIGNED_PROBES} times,
  *       then the search asks for n + a - 1 pages, which always fit aligned (so the result may
  *       be a little above the lowest); only when no such gap exists are all gaps examined,
  *       so a fit is never missed.</li>
- *   <li>smallestFit(n, a): ceiling of (n, 0) in the size set, the same probe bound for
- *       alignment, then ceiling of (n + a - 1, 0).</li>
+ *   <li>smallestFit(n, a): from the ceiling of n in the size index, in (size, start) order,
+ *       with the same probe bound for alignment, then the ceiling of n + a - 1.</li>
  * </ol>
+ * Every change to a gap updates both indexes: O(log n) each.
  *
  * <h2>References</h2>
  * Linux keeps {@code rb_subtree_gap} in the VMA tree (mm/mmap.c, before the maple tree) for the
- * same descent; the treap is Seidel and Aragon's randomized search tree.
+ * same descent; the maple tree that replaced it is a B-tree for the same reason as ours: fewer
+ * cache misses per lookup.
  */
 final class GapIndex {
 
     /** How many long-enough gaps an aligned search examines before asking for a guaranteed fit. */
     static final int ALIGNED_PROBES = 16;
 
-    /** One gap: a node of the treap and an element of the size set. */
+    /** One gap, as the queries return it. */
     static final class Gap {
         final long startPage;
         final long endPage;
-        final int priority;
-        Gap left;
-        Gap right;
-        long maxPages;
 
-        Gap(long startPage, long endPage, int priority) {
+        Gap(long startPage, long endPage) {
             this.startPage = startPage;
             this.endPage = endPage;
-            this.priority = priority;
-            this.maxPages = endPage - startPage;
         }
 
         long pageCount() {
@@ -81,17 +84,13 @@ final class GapIndex {
         }
     }
 
-    private static final Comparator<Gap> BY_SIZE =
-            Comparator.comparingLong(Gap::pageCount).thenComparingLong(g -> g.startPage);
-
-    private final TreeSet<Gap> bySize = new TreeSet<>(BY_SIZE);
-    private final SplittableRandom priorities = new SplittableRandom(0x5eed);
-    private Gap root;
+    private final RangeTree<Void> byAddress = new RangeTree<>(RangeTree.Lengths.TRACK_MAX);
+    private final RangeTree<RangeTree<Void>> bySize = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
     private long freePages;
 
     /** Number of gaps. */
     int size() {
-        return bySize.size();
+        return byAddress.size();
     }
 
     /** Total pages in all gaps. */
@@ -101,72 +100,45 @@ final class GapIndex {
 
     /** The gap containing {@code page}, or null. */
     Gap gapContaining(long page) {
-        Gap g = floor(page);
-        return g != null && page < g.endPage ? g : null;
-    }
-
-    /** The gap with the highest start at or below {@code page}, or null. */
-    Gap floor(long page) {
-        Gap n = root;
-        Gap best = null;
-        while (n != null) {
-            if (n.startPage <= page) {
-                best = n;
-                n = n.right;
-            } else {
-                n = n.left;
-            }
-        }
-        return best;
-    }
-
-    /** The gap with the lowest start at or above {@code page}, or null. */
-    Gap ceiling(long page) {
-        Gap n = root;
-        Gap best = null;
-        while (n != null) {
-            if (n.startPage >= page) {
-                best = n;
-                n = n.left;
-            } else {
-                n = n.right;
-            }
-        }
-        return best;
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        return byAddress.floor(page, c) && page < c.end() ? new Gap(c.key(), c.end()) : null;
     }
 
     /** The gap with the highest start, or null when there is none. */
     Gap last() {
-        Gap n = root;
-        while (n != null && n.right != null) {
-            n = n.right;
-        }
-        return n;
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        return byAddress.last(c) ? new Gap(c.key(), c.end()) : null;
     }
 
     /** True when every page of {@code [startPage, endPage)} is free. */
     boolean isFree(long startPage, long endPage) {
-        Gap g = gapContaining(startPage);
-        return g != null && endPage <= g.endPage;
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        return byAddress.floor(startPage, c) && startPage < c.end() && endPage <= c.end();
     }
 
     /** Adds a gap; it must not overlap or touch an existing one. Used to set up the index. */
     void add(long startPage, long endPage) {
-        insert(new Gap(startPage, endPage, priorities.nextInt()));
+        if (endPage <= startPage) {
+            throw new IllegalStateException("add of empty range [" + startPage + ", " + endPage + ")");
+        }
+        insertGap(startPage, endPage);
     }
 
     /** Marks {@code [startPage, endPage)} used; it must lie inside one gap. */
     void occupy(long startPage, long endPage) {
-        Gap g = gapContaining(startPage);
-        if (g == null || endPage > g.endPage || endPage <= startPage) {
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        if (endPage <= startPage || !byAddress.floor(startPage, c) || startPage >= c.end() || endPage > c.end()) {
             throw new IllegalStateException("occupy [" + startPage + ", " + endPage + ") is not inside a gap");
         }
-        remove(g);
-        if (g.startPage < startPage) {
-            insert(new Gap(g.startPage, startPage, priorities.nextInt()));
+        long gapStart = c.key();
+        long gapEnd = c.end();
+        if (gapStart < startPage) {
+            resizeGap(gapStart, gapEnd, startPage);
+        } else {
+            removeGap(gapStart, gapEnd);
         }
-        if (endPage < g.endPage) {
-            insert(new Gap(endPage, g.endPage, priorities.nextInt()));
+        if (endPage < gapEnd) {
+            insertGap(endPage, gapEnd);
         }
     }
 
@@ -175,22 +147,32 @@ final class GapIndex {
         if (endPage <= startPage) {
             throw new IllegalStateException("release of empty range [" + startPage + ", " + endPage + ")");
         }
-        Gap before = floor(endPage - 1);
-        if (before != null && before.endPage > startPage) {
-            throw new IllegalStateException("release [" + startPage + ", " + endPage + ") overlaps gap " + before);
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        long beforeStart = -1;
+        long beforeEnd = -1;
+        boolean onAfter;
+        if (byAddress.floor(endPage - 1, c)) {
+            if (c.end() > startPage) {
+                throw new IllegalStateException("release [" + startPage + ", " + endPage + ") overlaps gap ["
+                        + c.key() + ", " + c.end() + ")");
+            }
+            beforeStart = c.key();
+            beforeEnd = c.end();
+            onAfter = c.next();
+        } else {
+            onAfter = byAddress.first(c);
         }
-        long s = startPage;
-        long e = endPage;
-        if (before != null && before.endPage == startPage) {
-            s = before.startPage;
-            remove(before);
+        long afterEnd = onAfter && c.key() == endPage ? c.end() : -1;
+        long end = endPage;
+        if (afterEnd >= 0) {
+            removeGap(endPage, afterEnd);
+            end = afterEnd;
         }
-        Gap after = gapContaining(endPage);
-        if (after != null && after.startPage == endPage) {
-            e = after.endPage;
-            remove(after);
+        if (beforeEnd == startPage) {
+            resizeGap(beforeStart, beforeEnd, end);
+        } else {
+            insertGap(startPage, end);
         }
-        insert(new Gap(s, e, priorities.nextInt()));
     }
 
     /**
@@ -198,20 +180,21 @@ final class GapIndex {
      * (nearly lowest when alignment forces the bounded fallback, see the class notes), or -1.
      */
     long lowestFit(long pageCount, long alignPages) {
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
         if (alignPages <= 1) {
-            Gap g = lowestWithAtLeast(root, pageCount);
-            return g == null ? -1 : g.startPage;
+            return byAddress.lowestWithLengthAtLeast(pageCount, c) ? c.key() : -1;
         }
-        int[] probes = {ALIGNED_PROBES};
-        long found = lowestAligned(root, pageCount, alignPages, probes);
-        if (found >= 0 || probes[0] > 0) {
-            return found;
+        AlignedSearch bounded = new AlignedSearch(pageCount, alignPages, ALIGNED_PROBES);
+        byAddress.visitWithLengthAtLeast(pageCount, bounded);
+        if (bounded.found >= 0 || bounded.probes > 0) {
+            return bounded.found;
         }
-        Gap g = lowestWithAtLeast(root, pageCount + alignPages - 1);
-        if (g != null) {
-            return alignUp(g.startPage, alignPages);
+        if (byAddress.lowestWithLengthAtLeast(pageCount + alignPages - 1, c)) {
+            return alignUp(c.key(), alignPages);
         }
-        return lowestAligned(root, pageCount, alignPages, new int[] {Integer.MAX_VALUE});
+        AlignedSearch all = new AlignedSearch(pageCount, alignPages, Integer.MAX_VALUE);
+        byAddress.visitWithLengthAtLeast(pageCount, all);
+        return all.found;
     }
 
     /**
@@ -219,254 +202,207 @@ final class GapIndex {
      * smallest gap that holds one (with the same bounded alignment probing), or -1.
      */
     long smallestFit(long pageCount, long alignPages) {
-        int probes = ALIGNED_PROBES;
-        for (Gap g = bySize.ceiling(probe(pageCount)); g != null && probes > 0; g = bySize.higher(g), probes--) {
-            long s = alignUp(g.startPage, Math.max(1, alignPages));
-            if (s + pageCount <= g.endPage) {
-                return s;
-            }
+        long align = Math.max(1, alignPages);
+        AlignedSearch bounded = new AlignedSearch(pageCount, align, ALIGNED_PROBES);
+        visitBySize(pageCount, bounded);
+        if (bounded.found >= 0) {
+            return bounded.found;
         }
-        Gap g = bySize.ceiling(probe(pageCount + Math.max(1, alignPages) - 1));
-        if (g != null) {
-            return alignUp(g.startPage, Math.max(1, alignPages));
+        RangeTree.Cursor<RangeTree<Void>> c = new RangeTree.Cursor<>();
+        if (bySize.ceiling(pageCount + align - 1, c)) {
+            return alignUp(c.end(), align);
         }
         // Rare: only gaps that fit by their alignment remain; examine them all.
         return lowestFit(pageCount, alignPages);
     }
 
-    /** The smallest gap of at least {@code pageCount} pages, or null. */
+    /** The smallest gap of at least {@code pageCount} pages (the lowest of that size), or null. */
     Gap smallestWithAtLeast(long pageCount) {
-        return bySize.ceiling(probe(pageCount));
+        RangeTree.Cursor<RangeTree<Void>> c = new RangeTree.Cursor<>();
+        return bySize.ceiling(pageCount, c) ? new Gap(c.end(), c.end() + c.key()) : null;
     }
 
     /** The lowest gap of at least {@code pageCount} pages starting at or above {@code fromPage}, or null. */
     Gap lowestWithAtLeastFrom(long pageCount, long fromPage) {
-        return lowestFrom(root, pageCount, fromPage);
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        return byAddress.lowestWithLengthAtLeastFrom(pageCount, fromPage, c) ? new Gap(c.key(), c.end()) : null;
     }
 
     /** The longest gap starting below {@code page}: 0 when there is none. */
     long maxPagesBelow(long page) {
-        long best = 0;
-        Gap n = root;
-        while (n != null) {
-            if (n.startPage < page) {
-                best = Math.max(best, Math.max(n.pageCount(), maxOf(n.left)));
-                n = n.right;
-            } else {
-                n = n.left;
-            }
-        }
-        return best;
+        return byAddress.maxLengthBelow(page);
     }
 
     /** All gaps in address order (for listings and invariant checks). */
     List<Gap> inOrder() {
         List<Gap> out = new ArrayList<>(size());
-        collect(root, out);
+        for (long[] e : byAddress.entries()) {
+            out.add(new Gap(e[0], e[1]));
+        }
         return out;
     }
 
     /** Checks the invariants listed in the class notes. */
     void checkInvariants() {
-        List<Gap> all = inOrder();
-        if (all.size() != bySize.size()) {
-            throw new IllegalStateException("gap index: treap has " + all.size() + " gaps, size set " + bySize.size());
-        }
+        byAddress.checkInvariants();
+        bySize.checkInvariants();
         long total = 0;
-        Gap prev = null;
-        for (Gap g : all) {
-            if (g.endPage <= g.startPage) {
-                throw new IllegalStateException("gap index: empty gap " + g);
+        long prevEnd = Long.MIN_VALUE;
+        for (long[] g : byAddress.entries()) {
+            if (g[1] <= g[0]) {
+                throw new IllegalStateException("gap index: empty gap [" + g[0] + ", " + g[1] + ")");
             }
-            if (prev != null && prev.endPage >= g.startPage) {
-                throw new IllegalStateException("gap index: gaps " + prev + " and " + g + " overlap or touch");
+            if (prevEnd >= g[0]) {
+                throw new IllegalStateException("gap index: gap [" + g[0] + ", " + g[1] + ") overlaps or touches the previous");
             }
-            if (!bySize.contains(g)) {
-                throw new IllegalStateException("gap index: " + g + " missing from the size set");
-            }
-            total += g.pageCount();
-            prev = g;
+            total += g[1] - g[0];
+            prevEnd = g[1];
         }
         if (total != freePages) {
             throw new IllegalStateException("gap index: free pages " + freePages + " but gaps sum to " + total);
         }
-        checkNode(root, Long.MIN_VALUE, Long.MAX_VALUE);
+        int indexed = 0;
+        RangeTree.Cursor<RangeTree<Void>> size = new RangeTree.Cursor<>();
+        for (boolean ok = bySize.first(size); ok; ok = size.next()) {
+            long pages = size.key();
+            checkSized(size.end(), pages);
+            indexed++;
+            RangeTree<Void> others = size.value();
+            if (others != null) {
+                others.checkInvariants();
+                for (long[] e : others.entries()) {
+                    if (e[0] <= size.end()) {
+                        throw new IllegalStateException("gap index: size " + pages + " lists start " + e[0]
+                                + " at or below its lowest " + size.end());
+                    }
+                    checkSized(e[0], pages);
+                    indexed++;
+                }
+            }
+        }
+        if (indexed != byAddress.size()) {
+            throw new IllegalStateException("gap index: " + byAddress.size() + " gaps by address, " + indexed + " by size");
+        }
     }
 
-    private long checkNode(Gap n, long lo, long hi) {
-        if (n == null) {
-            return 0;
+    private void checkSized(long startPage, long pages) {
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        if (!byAddress.floor(startPage, c) || c.key() != startPage || c.end() - startPage != pages) {
+            throw new IllegalStateException("gap index: size index lists a gap of " + pages + " pages at " + startPage
+                    + " that the address index does not hold");
         }
-        if (n.startPage < lo || n.startPage > hi) {
-            throw new IllegalStateException("gap index: treap order broken at " + n);
-        }
-        if ((n.left != null && n.left.priority > n.priority) || (n.right != null && n.right.priority > n.priority)) {
-            throw new IllegalStateException("gap index: treap heap order broken at " + n);
-        }
-        long max = Math.max(n.pageCount(), Math.max(checkNode(n.left, lo, n.startPage - 1), checkNode(n.right, n.startPage + 1, hi)));
-        if (max != n.maxPages) {
-            throw new IllegalStateException("gap index: maxPages of " + n + " is " + n.maxPages + ", expected " + max);
-        }
-        return max;
-    }
-
-    // ---- treap internals ----
-
-    private static Gap probe(long pageCount) {
-        return new Gap(0, pageCount, 0);
     }
 
     static long alignUp(long page, long alignPages) {
         return (page + alignPages - 1) / alignPages * alignPages;
     }
 
-    private static long maxOf(Gap n) {
-        return n == null ? 0 : n.maxPages;
+    // ---- internals ----
+
+    /** The in-order visit of {@link #lowestFit} with alignment: stops at a fit or after {@code probes} misses. */
+    private static final class AlignedSearch implements RangeTree.EntryVisitor {
+        private final long pageCount;
+        private final long alignPages;
+        int probes;
+        long found = -1;
+
+        AlignedSearch(long pageCount, long alignPages, int probes) {
+            this.pageCount = pageCount;
+            this.alignPages = alignPages;
+            this.probes = probes;
+        }
+
+        @Override
+        public boolean visit(long startPage, long endPage) {
+            long s = alignUp(startPage, alignPages);
+            if (s + pageCount <= endPage) {
+                found = s;
+                return false;
+            }
+            return --probes > 0;
+        }
     }
 
-    private static void update(Gap n) {
-        n.maxPages = Math.max(n.pageCount(), Math.max(maxOf(n.left), maxOf(n.right)));
-    }
-
-    private static Gap lowestWithAtLeast(Gap n, long pageCount) {
-        while (n != null && n.maxPages >= pageCount) {
-            if (maxOf(n.left) >= pageCount) {
-                n = n.left;
-            } else if (n.pageCount() >= pageCount) {
-                return n;
-            } else {
-                n = n.right;
+    /**
+     * Visits the gaps of at least {@code minPages} pages in (size, start) order until
+     * {@code visitor} returns false.
+     */
+    private void visitBySize(long minPages, RangeTree.EntryVisitor visitor) {
+        RangeTree.Cursor<RangeTree<Void>> size = new RangeTree.Cursor<>();
+        RangeTree.Cursor<Void> start = new RangeTree.Cursor<>();
+        for (boolean ok = bySize.ceiling(minPages, size); ok; ok = size.next()) {
+            long lowest = size.end();
+            if (!visitor.visit(lowest, lowest + size.key())) {
+                return;
+            }
+            RangeTree<Void> others = size.value();
+            for (boolean more = others != null && others.first(start); more; more = start.next()) {
+                if (!visitor.visit(start.key(), start.end())) {
+                    return;
+                }
             }
         }
-        return null;
     }
 
-    private static Gap lowestFrom(Gap n, long pageCount, long fromPage) {
-        if (n == null || n.maxPages < pageCount) {
-            return null;
-        }
-        if (n.startPage >= fromPage) {
-            Gap l = lowestFrom(n.left, pageCount, fromPage);
-            if (l != null) {
-                return l;
-            }
-            if (n.pageCount() >= pageCount) {
-                return n;
-            }
-        }
-        return lowestFrom(n.right, pageCount, fromPage);
+    private void insertGap(long startPage, long endPage) {
+        byAddress.put(startPage, endPage, null);
+        sizeAdd(startPage, endPage - startPage);
+        freePages += endPage - startPage;
     }
 
-    private static long lowestAligned(Gap n, long pageCount, long alignPages, int[] probes) {
-        if (n == null || n.maxPages < pageCount || probes[0] <= 0) {
-            return -1;
-        }
-        long l = lowestAligned(n.left, pageCount, alignPages, probes);
-        if (l >= 0 || probes[0] <= 0) {
-            return l;
-        }
-        if (n.pageCount() >= pageCount) {
-            long s = alignUp(n.startPage, alignPages);
-            if (s + pageCount <= n.endPage) {
-                return s;
-            }
-            probes[0]--;
-        }
-        return lowestAligned(n.right, pageCount, alignPages, probes);
+    private void removeGap(long startPage, long endPage) {
+        byAddress.remove(startPage);
+        sizeRemove(startPage, endPage - startPage);
+        freePages -= endPage - startPage;
     }
 
-    private static void collect(Gap n, List<Gap> out) {
-        if (n != null) {
-            collect(n.left, out);
-            out.add(n);
-            collect(n.right, out);
-        }
+    /** The gap {@code [startPage, oldEndPage)} now ends at {@code newEndPage}. */
+    private void resizeGap(long startPage, long oldEndPage, long newEndPage) {
+        byAddress.put(startPage, newEndPage, null);
+        sizeRemove(startPage, oldEndPage - startPage);
+        sizeAdd(startPage, newEndPage - startPage);
+        freePages += newEndPage - oldEndPage;
     }
 
-    private void insert(Gap g) {
-        root = insert(root, g);
-        bySize.add(g);
-        freePages += g.pageCount();
-    }
-
-    private void remove(Gap g) {
-        root = remove(root, g.startPage);
-        bySize.remove(g);
-        freePages -= g.pageCount();
-    }
-
-    private static Gap insert(Gap n, Gap g) {
-        if (n == null) {
-            return g;
+    private void sizeAdd(long startPage, long pages) {
+        RangeTree.Cursor<RangeTree<Void>> c = new RangeTree.Cursor<>();
+        if (!bySize.floor(pages, c) || c.key() != pages) {
+            bySize.put(pages, startPage, null);
+            return;
         }
-        if (g.priority > n.priority) {
-            Gap[] parts = split(n, g.startPage);
-            g.left = parts[0];
-            g.right = parts[1];
-            update(g);
-            return g;
+        long lowest = c.end();
+        RangeTree<Void> others = c.value();
+        if (others == null) {
+            others = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
+            bySize.put(pages, lowest, others);
         }
-        if (g.startPage < n.startPage) {
-            n.left = insert(n.left, g);
+        if (startPage < lowest) {
+            others.put(lowest, lowest + pages, null);
+            bySize.put(pages, startPage, others);
         } else {
-            n.right = insert(n.right, g);
+            others.put(startPage, startPage + pages, null);
         }
-        update(n);
-        return n;
     }
 
-    /** Splits into (start below key, start at or above key). */
-    private static Gap[] split(Gap n, long key) {
-        if (n == null) {
-            return new Gap[2];
+    private void sizeRemove(long startPage, long pages) {
+        RangeTree.Cursor<RangeTree<Void>> c = new RangeTree.Cursor<>();
+        if (!bySize.floor(pages, c) || c.key() != pages) {
+            throw new IllegalStateException("gap index: no gap of " + pages + " pages in the size index");
         }
-        if (n.startPage < key) {
-            Gap[] parts = split(n.right, key);
-            n.right = parts[0];
-            update(n);
-            parts[0] = n;
-            return parts;
+        RangeTree<Void> others = c.value();
+        if (startPage != c.end()) {
+            if (others == null || !others.remove(startPage)) {
+                throw new IllegalStateException("gap index: gap at " + startPage + " missing from the size index");
+            }
+            return;
         }
-        Gap[] parts = split(n.left, key);
-        n.left = parts[1];
-        update(n);
-        parts[1] = n;
-        return parts;
-    }
-
-    private static Gap merge(Gap a, Gap b) {
-        if (a == null) {
-            return b;
+        RangeTree.Cursor<Void> next = new RangeTree.Cursor<>();
+        if (others == null || !others.first(next)) {
+            bySize.remove(pages);
+            return;
         }
-        if (b == null) {
-            return a;
-        }
-        if (a.priority > b.priority) {
-            a.right = merge(a.right, b);
-            update(a);
-            return a;
-        }
-        b.left = merge(a, b.left);
-        update(b);
-        return b;
-    }
-
-    private static Gap remove(Gap n, long startPage) {
-        if (n == null) {
-            throw new IllegalStateException("gap index: no gap at " + startPage);
-        }
-        if (n.startPage == startPage) {
-            Gap m = merge(n.left, n.right);
-            n.left = null;
-            n.right = null;
-            return m;
-        }
-        if (startPage < n.startPage) {
-            n.left = remove(n.left, startPage);
-        } else {
-            n.right = remove(n.right, startPage);
-        }
-        update(n);
-        return n;
+        long promoted = next.key();
+        others.remove(promoted);
+        bySize.put(pages, promoted, others);
     }
 }

@@ -2,8 +2,6 @@ package dev.linmem.space;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The pure range logic of an address space: the mappings of {@code [basePage, limitPage)} in
@@ -14,7 +12,7 @@ import java.util.TreeMap;
  * <pre>
  *   basePage                                                         limitPage
  *   |AAAA|..|BBB|bb|....|HHHHH|rrrr|......................................|
- *    A, B: mappings (TreeMap by startPage)   B|b: one mmap, two protections
+ *    A, B: mappings (RangeTree by startPage)  B|b: one mmap, two protections
  *    H: the brk heap's mapping   r: the brk reservation   .: gaps (GapIndex)
  * </pre>
  *
@@ -42,8 +40,9 @@ import java.util.TreeMap;
  *   <li>countAfterCarve / countAfterProtect: the mapping count an operation would leave, so the
  *       caller validates the map-count limit before mutating.</li>
  * </ol>
- * Every lookup is a {@link TreeMap} floor/ceiling or a gap-index query: O(log n) plus the
- * number of mappings an operation touches.
+ * Every lookup is a {@link RangeTree} floor/ceiling or a gap-index query: O(log n) plus the
+ * number of mappings an operation touches; a range is walked along the tree's leaf chain from
+ * one lookup, not by a lookup per mapping.
  *
  * <h2>References</h2>
  * Linux mm/vma.c ({@code vma_lookup}, {@code find_vma_intersection}, {@code split_vma},
@@ -53,7 +52,7 @@ final class MappingSet {
 
     private final long basePage;
     private final long limitPage;
-    private final TreeMap<Long, Mapping> byStart = new TreeMap<>();
+    private final RangeTree<Mapping> byStart = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
     private final GapIndex gaps = new GapIndex();
     private long mappedPages;
     private long reservedStartPage;
@@ -103,38 +102,43 @@ final class MappingSet {
 
     /** The mapping containing {@code page}, or null. */
     Mapping mappingAt(long page) {
-        Map.Entry<Long, Mapping> e = byStart.floorEntry(page);
-        return e != null && e.getValue().endPage() > page ? e.getValue() : null;
+        Mapping m = byStart.floorValue(page);
+        return m != null && m.endPage() > page ? m : null;
     }
 
     /** The lowest mapping intersecting {@code [startPage, endPage)}, or null. */
     Mapping firstIntersecting(long startPage, long endPage) {
-        Mapping m = mappingAt(startPage);
-        if (m != null) {
-            return m;
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
+        return firstIntersecting(startPage, endPage, c) ? c.value() : null;
+    }
+
+    /** Places {@code c} on the lowest mapping intersecting {@code [startPage, endPage)}; false when none. */
+    private boolean firstIntersecting(long startPage, long endPage, RangeTree.Cursor<Mapping> c) {
+        boolean ok = byStart.floor(startPage, c);
+        if (ok && c.end() > startPage) {
+            return true;
         }
-        Map.Entry<Long, Mapping> e = byStart.ceilingEntry(startPage);
-        return e != null && e.getKey() < endPage ? e.getValue() : null;
+        ok = ok ? c.next() : byStart.first(c);
+        return ok && c.key() < endPage;
     }
 
     /** The lowest mapping starting at or after {@code page}, or null. */
     Mapping nextMappingFrom(long page) {
-        Map.Entry<Long, Mapping> e = byStart.ceilingEntry(page);
-        return e == null ? null : e.getValue();
+        return byStart.ceilingValue(page);
     }
 
     /** The mapping that ends exactly at {@code page}, or null. */
     Mapping mappingEndingAt(long page) {
-        Map.Entry<Long, Mapping> e = byStart.lowerEntry(page);
-        return e != null && e.getValue().endPage() == page ? e.getValue() : null;
+        Mapping m = byStart.lowerValue(page);
+        return m != null && m.endPage() == page ? m : null;
     }
 
     /** The mappings intersecting {@code [startPage, endPage)}, in address order. */
     List<Mapping> intersecting(long startPage, long endPage) {
-        List<Mapping> out = new ArrayList<>();
-        for (Mapping m = firstIntersecting(startPage, endPage); m != null && m.startPage() < endPage;
-                m = nextMappingFrom(m.endPage())) {
-            out.add(m);
+        List<Mapping> out = new ArrayList<>(2);
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
+        for (boolean ok = firstIntersecting(startPage, endPage, c); ok && c.key() < endPage; ok = c.next()) {
+            out.add(c.value());
         }
         return out;
     }
@@ -171,13 +175,14 @@ final class MappingSet {
 
     /** The mapping count after {@code carve(startPage, endPage)}. */
     int countAfterCarve(long startPage, long endPage) {
-        Mapping m = mappingAt(startPage);
-        if (m != null && m.startPage() < startPage && m.endPage() > endPage) {
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
+        boolean ok = firstIntersecting(startPage, endPage, c);
+        if (ok && c.key() < startPage && c.end() > endPage) {
             return count() + 1;
         }
         int removed = 0;
-        for (Mapping x : intersecting(startPage, endPage)) {
-            if (x.startPage() >= startPage && x.endPage() <= endPage) {
+        for (; ok && c.key() < endPage; ok = c.next()) {
+            if (c.key() >= startPage && c.end() <= endPage) {
                 removed++;
             }
         }
@@ -235,10 +240,14 @@ final class MappingSet {
 
     /** Adds {@code m}; its pages must be free (not mapped, not reserved). */
     void insert(Mapping m) {
-        if (!isFree(m.startPage(), m.endPage())) {
-            throw new IllegalStateException("insert " + m + " over used pages");
+        if (m.startPage() < basePage || m.endPage() > limitPage) {
+            throw new IllegalStateException("insert " + m + " outside [" + basePage + ", " + limitPage + ")");
         }
-        gaps.occupy(m.startPage(), m.endPage());
+        try {
+            gaps.occupy(m.startPage(), m.endPage());
+        } catch (IllegalStateException notFree) {
+            throw new IllegalStateException("insert " + m + " over used pages", notFree);
+        }
         put(m);
     }
 
@@ -253,7 +262,7 @@ final class MappingSet {
         }
         gaps.occupy(old.endPage(), grown.endPage());
         mappedPages += grown.endPage() - old.endPage();
-        byStart.put(grown.startPage(), grown);
+        byStart.put(grown.startPage(), grown.endPage(), grown);
         mergeFrom(grown.endPage(), grown.endPage()); // a piece of the same mmap may follow
     }
 
@@ -299,7 +308,7 @@ final class MappingSet {
                 || byStart.get(m.startPage()) != m) {
             throw new IllegalStateException("replace " + m + " by " + replacement);
         }
-        byStart.put(m.startPage(), replacement);
+        byStart.put(m.startPage(), m.endPage(), replacement);
     }
 
     /**
@@ -373,21 +382,24 @@ final class MappingSet {
 
     /** Every mapping, in address order. */
     List<Mapping> all() {
-        return new ArrayList<>(byStart.values());
+        return byStart.values();
     }
 
     /** Checks the invariants listed in the class notes. */
     void checkInvariants() {
         gaps.checkInvariants();
+        byStart.checkInvariants();
         long sum = 0;
         long cursor = basePage;
         Mapping prev = null;
         List<GapIndex.Gap> gapList = gaps.inOrder();
         int gi = 0;
         List<long[]> used = new ArrayList<>();
-        for (Mapping m : byStart.values()) {
-            if (byStart.get(m.startPage()) != m) {
-                throw new IllegalStateException("mapping " + m + " filed under the wrong key");
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
+        for (boolean ok = byStart.first(c); ok; ok = c.next()) {
+            Mapping m = c.value();
+            if (m == null || c.key() != m.startPage() || c.end() != m.endPage()) {
+                throw new IllegalStateException("mapping " + m + " filed under the wrong range [" + c.key() + ", " + c.end() + ")");
             }
             if (m.startPage() < basePage || m.endPage() > limitPage) {
                 throw new IllegalStateException("mapping " + m + " outside [" + basePage + ", " + limitPage + ")");
@@ -437,12 +449,13 @@ final class MappingSet {
     // ---- internals ----
 
     private void put(Mapping m) {
-        byStart.put(m.startPage(), m);
+        byStart.put(m.startPage(), m.endPage(), m);
         mappedPages += m.pageCount();
     }
 
+    /** Removes {@code m}, which the caller has just read from the set. */
     private void remove(Mapping m) {
-        if (byStart.remove(m.startPage()) != m) {
+        if (!byStart.remove(m.startPage())) {
             throw new IllegalStateException("mapping " + m + " is not in the set");
         }
         mappedPages -= m.pageCount();
@@ -450,8 +463,10 @@ final class MappingSet {
 
     /** Merges touching mappings by the merge rule, from the one before startPage to the one at endPage. */
     private void mergeFrom(long startPage, long endPage) {
-        Map.Entry<Long, Mapping> e = byStart.lowerEntry(startPage);
-        Mapping m = e != null ? e.getValue() : nextMappingFrom(startPage);
+        Mapping m = byStart.lowerValue(startPage);
+        if (m == null) {
+            m = nextMappingFrom(startPage);
+        }
         while (m != null && m.startPage() <= endPage) {
             Mapping next = nextMappingFrom(m.endPage());
             if (next != null && m.mergesWith(next)) {

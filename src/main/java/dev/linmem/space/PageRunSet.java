@@ -1,15 +1,12 @@
 package dev.linmem.space;
 
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * A set of map pages stored as maximal runs {@code [startPage, endPage)}: the address space's
  * record of pages known to read zero.
  *
  * <h2>Layout</h2>
  * <pre>
- *   runs (TreeMap startPage -> endPage):   [0,4) [9,12) [20,limit)
+ *   runs (RangeTree startPage -&gt; endPage):   [0,4) [9,12) [20,limit)
  *   pages:   ZZZZ.....ZZZ........ZZZZZZZZ...
  * </pre>
  *
@@ -17,8 +14,9 @@ import java.util.TreeMap;
  * Runs are non-empty, disjoint and never touch; {@code pageCount} is the sum of their lengths.
  *
  * <h2>Algorithm</h2>
- * add and remove look up the run at or before each end (floor), cut the runs that straddle the
- * edges and drop or join the runs inside: O(log n) plus the runs touched.
+ * add and remove look up the run at or before the start once (floor) and walk the following
+ * runs along the tree's leaf chain: cut the runs that straddle the edges, drop or join the runs
+ * inside. forEachMissing walks the chain from one floor lookup. O(log n) plus the runs touched.
  */
 final class PageRunSet {
 
@@ -27,7 +25,7 @@ final class PageRunSet {
         void accept(long startPage, long endPage);
     }
 
-    private final TreeMap<Long, Long> runs = new TreeMap<>();
+    private final RangeTree<Void> runs = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
     private long pageCount;
 
     long pageCount() {
@@ -39,24 +37,20 @@ final class PageRunSet {
     }
 
     boolean contains(long page) {
-        Map.Entry<Long, Long> e = runs.floorEntry(page);
-        return e != null && e.getValue() > page;
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        return runs.floor(page, r) && r.end() > page;
     }
 
     /** True when every page of {@code [startPage, endPage)} is in the set. */
     boolean containsAll(long startPage, long endPage) {
-        Map.Entry<Long, Long> e = runs.floorEntry(startPage);
-        return e != null && e.getValue() >= endPage;
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        return runs.floor(startPage, r) && r.end() >= endPage;
     }
 
     /** True when some page of {@code [startPage, endPage)} is in the set. */
     boolean containsAny(long startPage, long endPage) {
-        Map.Entry<Long, Long> e = runs.floorEntry(startPage);
-        if (e != null && e.getValue() > startPage) {
-            return true;
-        }
-        Map.Entry<Long, Long> next = runs.higherEntry(startPage);
-        return next != null && next.getKey() < endPage;
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        return firstEndingAfter(startPage, r) && r.key() < endPage;
     }
 
     /** Adds every page of {@code [startPage, endPage)}. */
@@ -66,17 +60,32 @@ final class PageRunSet {
         }
         long s = startPage;
         long e = endPage;
-        Map.Entry<Long, Long> before = runs.floorEntry(startPage);
-        if (before != null && before.getValue() >= startPage) {
-            s = before.getKey();
-            e = Math.max(e, before.getValue());
-            drop(before.getKey());
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        boolean ok = runs.floor(startPage, r);
+        if (ok && r.end() >= startPage) {
+            s = r.key(); // the run touching or covering the start absorbs the new pages
+        } else {
+            ok = ok ? r.next() : runs.first(r);
         }
-        for (Map.Entry<Long, Long> r = runs.ceilingEntry(s); r != null && r.getKey() <= e; r = runs.ceilingEntry(s)) {
-            e = Math.max(e, r.getValue());
-            drop(r.getKey());
+        // Collect the runs that [s, e) touches, then drop them: the cursor is invalid after a change.
+        long[] touched = null;
+        int count = 0;
+        for (; ok && r.key() <= e; ok = r.next()) {
+            e = Math.max(e, r.end());
+            if (touched == null) {
+                touched = new long[4];
+            } else if (count == touched.length) {
+                touched = java.util.Arrays.copyOf(touched, count * 2);
+            }
+            touched[count++] = r.key();
+            pageCount -= r.end() - r.key();
         }
-        runs.put(s, e);
+        for (int i = 0; i < count; i++) {
+            if (touched[i] != s) {
+                runs.remove(touched[i]);
+            }
+        }
+        runs.put(s, e, null);
         pageCount += e - s;
     }
 
@@ -85,75 +94,96 @@ final class PageRunSet {
         if (endPage <= startPage) {
             return;
         }
-        Map.Entry<Long, Long> before = runs.lowerEntry(startPage);
-        if (before != null && before.getValue() > startPage) {
-            long oldEnd = before.getValue();
-            runs.put(before.getKey(), startPage);
-            pageCount -= oldEnd - startPage;
-            if (oldEnd > endPage) {
-                runs.put(endPage, oldEnd);
-                pageCount += oldEnd - endPage;
-                return;
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        if (!firstEndingAfter(startPage, r) || r.key() >= endPage) {
+            return;
+        }
+        long headStart = -1;
+        long tailStart = -1;
+        long tailEnd = -1;
+        long[] inside = null;
+        int count = 0;
+        for (boolean ok = true; ok && r.key() < endPage; ok = r.next()) {
+            long rs = r.key();
+            long re = r.end();
+            pageCount -= Math.min(re, endPage) - Math.max(rs, startPage);
+            if (re > endPage) {
+                tailStart = endPage;
+                tailEnd = re;
+            }
+            if (rs < startPage) {
+                headStart = rs;
+            } else {
+                if (inside == null) {
+                    inside = new long[4];
+                } else if (count == inside.length) {
+                    inside = java.util.Arrays.copyOf(inside, count * 2);
+                }
+                inside[count++] = rs;
             }
         }
-        for (Map.Entry<Long, Long> r = runs.ceilingEntry(startPage); r != null && r.getKey() < endPage;
-                r = runs.ceilingEntry(startPage)) {
-            drop(r.getKey());
-            if (r.getValue() > endPage) {
-                runs.put(endPage, r.getValue());
-                pageCount += r.getValue() - endPage;
-            }
+        for (int i = 0; i < count; i++) {
+            runs.remove(inside[i]);
+        }
+        if (headStart >= 0) {
+            runs.put(headStart, startPage, null);
+        }
+        if (tailStart >= 0) {
+            runs.put(tailStart, tailEnd, null);
         }
     }
 
     /** Calls {@code out} for each maximal run of {@code [startPage, endPage)} that is NOT in the set. */
     void forEachMissing(long startPage, long endPage, RunConsumer out) {
         long cursor = startPage;
-        Map.Entry<Long, Long> r = runs.floorEntry(startPage);
-        if (r == null || r.getValue() <= startPage) {
-            r = runs.higherEntry(startPage);
-        }
+        RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
+        boolean ok = firstEndingAfter(startPage, r);
         while (cursor < endPage) {
-            if (r == null || r.getKey() >= endPage) {
+            if (!ok || r.key() >= endPage) {
                 out.accept(cursor, endPage);
                 return;
             }
-            if (r.getKey() > cursor) {
-                out.accept(cursor, r.getKey());
+            if (r.key() > cursor) {
+                out.accept(cursor, r.key());
             }
-            cursor = Math.max(cursor, r.getValue());
-            r = runs.higherEntry(r.getKey());
+            cursor = Math.max(cursor, r.end());
+            ok = r.next();
         }
     }
 
     /** Calls {@code out} for each run, in order. */
     void forEachRun(RunConsumer out) {
-        for (Map.Entry<Long, Long> r : runs.entrySet()) {
-            out.accept(r.getKey(), r.getValue());
+        for (long[] r : runs.entries()) {
+            out.accept(r[0], r[1]);
         }
     }
 
     /** Checks the invariants listed in the class notes. */
     void checkInvariants() {
+        runs.checkInvariants();
         long sum = 0;
         long prevEnd = Long.MIN_VALUE;
-        for (Map.Entry<Long, Long> r : runs.entrySet()) {
-            if (r.getValue() <= r.getKey()) {
-                throw new IllegalStateException("page runs: empty run at " + r.getKey());
+        for (long[] r : runs.entries()) {
+            if (r[1] <= r[0]) {
+                throw new IllegalStateException("page runs: empty run at " + r[0]);
             }
-            if (r.getKey() <= prevEnd) {
-                throw new IllegalStateException("page runs: run at " + r.getKey() + " overlaps or touches the previous");
+            if (r[0] <= prevEnd) {
+                throw new IllegalStateException("page runs: run at " + r[0] + " overlaps or touches the previous");
             }
-            sum += r.getValue() - r.getKey();
-            prevEnd = r.getValue();
+            sum += r[1] - r[0];
+            prevEnd = r[1];
         }
         if (sum != pageCount) {
             throw new IllegalStateException("page runs: count " + pageCount + " but runs sum to " + sum);
         }
     }
 
-    private void drop(long startPage) {
-        Long end = runs.remove(startPage);
-        pageCount -= end - startPage;
+    /** Places {@code r} on the first run that ends after {@code page} (it may contain page); false when none. */
+    private boolean firstEndingAfter(long page, RangeTree.Cursor<Void> r) {
+        boolean ok = runs.floor(page, r);
+        if (ok && r.end() > page) {
+            return true;
+        }
+        return ok ? r.next() : runs.first(r);
     }
 }

@@ -37,8 +37,9 @@
  *       {@link dev.linmem.space.Errno}, {@link dev.linmem.space.Mman}.</li>
  *   <li>Pure range logic, package-private, tested with page numbers and page pictures:
  *       {@code Mapping}, {@code MappingSet} (mappings, splits, merge rule, brk reservation),
- *       {@code GapIndex} (augmented treap by address plus a size-ordered set),
- *       {@code PageRunSet} (runs of known-zero pages). Policies: {@code Placements},
+ *       {@code GapIndex} (gaps by address with subtree maxima, plus a size index),
+ *       {@code PageRunSet} (runs of known-zero pages), all three over {@code RangeTree} (a
+ *       B+tree of page ranges with primitive keys). Policies: {@code Placements},
  *       {@code GrowthAwarePlacement}.</li>
  * </ul>
  *
