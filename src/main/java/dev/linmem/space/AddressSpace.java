@@ -364,7 +364,7 @@ public final class AddressSpace implements MemoryMapper {
         if (newPages == oldPages) {
             return dontUnmap ? moveTo(vma, oldStart, oldEnd, newPages, -1, dontUnmap, MoveKind.SAME_SIZE) : oldAddr;
         }
-        long grown = growInPlace(vma, oldStart, oldEnd, newPages);
+        long grown = growInPlace(vma, oldStart, oldEnd, newPages, mayMove);
         if (grown >= 0 || !mayMove) {
             return grown;
         }
@@ -383,13 +383,14 @@ public final class AddressSpace implements MemoryMapper {
         return oldStart << pageShift;
     }
 
-    private long growInPlace(Mapping vma, long oldStart, long oldEnd, long newPages) {
+    private long growInPlace(Mapping vma, long oldStart, long oldEnd, long newPages, boolean mayMove) {
         long newEnd = oldStart + newPages;
         if (oldEnd != vma.endPage() || newEnd > set.limitPage() || newEnd < oldEnd
                 || !set.isFree(oldEnd, newEnd) || !ensureMemory(newEnd)) {
             return ENOMEM.result();
         }
-        Mapping grownVma = new Mapping(vma.startPage(), newEnd, vma.prot(), vma.id(), vma.inPlaceGrowths() + 1);
+        Mapping grownVma = new Mapping(vma.startPage(), newEnd, vma.prot(), vma.id(), vma.inPlaceGrowths() + 1,
+                mayMove ? newEnd - oldEnd : vma.reallocStep());
         zeroFresh(oldEnd, newEnd);
         set.extend(vma, grownVma);
         notePeak();
@@ -466,7 +467,8 @@ public final class AddressSpace implements MemoryMapper {
         markDirty(target, target + copyPages);
         zeroFresh(target + copyPages, targetEnd);
         int growths = kind == MoveKind.GROWTH ? vma.inPlaceGrowths() + 1 : vma.inPlaceGrowths();
-        set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, growths));
+        set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, growths,
+                kind == MoveKind.GROWTH ? newPages - (oldEnd - oldStart) : vma.reallocStep()));
         if (dontUnmap) {
             clearPages(oldStart, oldEnd);
         } else {
@@ -911,6 +913,12 @@ public final class AddressSpace implements MemoryMapper {
         public int inPlaceGrowthsOfMappingEndingAt(long page) {
             Mapping m = set.mappingEndingAt(page);
             return m == null ? -1 : m.inPlaceGrowths();
+        }
+
+        @Override
+        public long reallocStepOfMappingEndingAt(long page) {
+            Mapping m = set.mappingEndingAt(page);
+            return m == null ? 0 : m.reallocStep();
         }
 
         @Override

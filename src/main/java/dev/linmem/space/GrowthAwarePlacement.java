@@ -10,29 +10,68 @@ package dev.linmem.space;
  *   <li>Take the lowest fit. If no grower ends where it starts, use it.</li>
  *   <li>If that gap ends inside the memory, place at the top of the gap instead, leaving its
  *       low end as room for the grower (the mapping still uses a hole, so the memory does not
- *       grow for it).</li>
- *   <li>Otherwise the fit is in the gap that runs past the memory's end: leave
- *       {@code min(grower pages, maxHeadroomBytes)} free behind the grower and place after that.
- *       The default leaves none: measured on the shared recordings, headroom at the top costs
- *       more peak memory than the copies it saves (docs/placement.md).</li>
+ *       grow for it). Behind a <em>realloc</em> (below) the top of the gap must also leave the
+ *       realloc its room; when it cannot, take the lowest fit beyond the gap.</li>
+ *   <li>Otherwise the fit is in the gap that runs past the memory's end, so the new mapping
+ *       grows the memory. Leave <em>room</em> free behind the grower and place after it:
+ *       <ul>
+ *         <li>behind a <em>realloc</em> (a grower whose latest growth was an mremap with
+ *             {@code MREMAP_MAYMOVE}), room for {@value #REALLOC_ROOM_STEPS} more steps the
+ *             size of that growth, but at most 1/{@value #REALLOC_ROOM_MEMORY_DIVISOR} of the
+ *             memory;</li>
+ *         <li>behind any other grower, {@code min(grower size, maxHeadroomBytes)}, none by
+ *             default.</li>
+ *       </ul>
+ *       The room becomes a hole once something lies beyond it; later mappings take it from its
+ *       top end (step 2), and, behind a realloc, only as far as the realloc's room allows.</li>
  * </ol>
- * Cost: two gap-index queries and two mapping lookups, O(log n).
+ *
+ * <h2>Why the two kinds of grower differ</h2>
+ * Linux places new mappings top-down, so a block that mremap moves lands just below its old
+ * place, and the old place, freed by the move, is room to grow into: a realloc chain on Linux
+ * moves about once per doubling and grows in place in between. A wasm memory grows only upward,
+ * in the direction new mappings are placed, so a realloc at the top of memory is hemmed in by
+ * the next mapping unless room is left. Any finite room runs out at some step, and the move
+ * that follows keeps the realloc's next growths in place only by luck, so the room is generous
+ * and protected: mappings that would cut into it go to the next gap, growing the memory if
+ * none fits. It is measured in the realloc's own steps, not its size, so it follows the
+ * program's rate: a geometric realloc (CPython grows its buffers by about 1/8 each time) gets room for about
+ * twice its size, a large block growing by small linear steps gets little. The room costs peak
+ * memory only while it stays unused, and the cap of a quarter of the memory bounds that.
+ * Growers that grow with plain {@code mremap(..., 0)} or a hinted mmap (PHP's huge blocks)
+ * have their own fallback when growth fails (allocate, copy, free); room behind them was
+ * measured to cost 3 to 14% more peak memory on PHP's recordings for a handful of growths, so
+ * it is off by default. Measurements, and how the figures move with the constants:
+ * docs/placement.md.
+ *
+ * <p>Cost: at most three gap-index queries and four mapping lookups, O(log n).
  */
 final class GrowthAwarePlacement implements PlacementPolicy {
 
-    /** The most headroom left behind a grower at the top of memory, in bytes. */
+    /** Room behind a realloc, in multiples of its latest growth step. */
+    static final int REALLOC_ROOM_STEPS = 16;
+
+    /** The room behind a realloc is at most the memory's size (above the base) divided by this. */
+    static final int REALLOC_ROOM_MEMORY_DIVISOR = 4;
+
+    /** The most headroom left behind any grower at the top of memory, in bytes. */
     private final long maxHeadroomBytes;
 
-    GrowthAwarePlacement(long maxHeadroomBytes) {
+    /** Whether reallocs get their room. */
+    private final boolean reallocRoom;
+
+    GrowthAwarePlacement(long maxHeadroomBytes, boolean reallocRoom) {
         if (maxHeadroomBytes < 0) {
             throw new IllegalArgumentException("headroom must not be negative: " + maxHeadroomBytes);
         }
         this.maxHeadroomBytes = maxHeadroomBytes;
+        this.reallocRoom = reallocRoom;
     }
 
     @Override
     public String name() {
-        return maxHeadroomBytes == 0 ? "growth-aware" : "growth-aware(headroom " + (maxHeadroomBytes >> 10) + " KiB)";
+        String base = maxHeadroomBytes == 0 ? "growth-aware" : "growth-aware(headroom " + (maxHeadroomBytes >> 10) + " KiB)";
+        return reallocRoom ? base : base + " without realloc room";
     }
 
     @Override
@@ -44,10 +83,37 @@ final class GrowthAwarePlacement implements PlacementPolicy {
         PageRange gap = ctx.gapContaining(first);
         if (gap.endPage() <= ctx.memoryEndPage()) {
             long top = (gap.endPage() - pageCount) / alignPages * alignPages;
+            if (top < first + reallocRoom(ctx, first)) {
+                long beyond = fitFrom(ctx, pageCount, alignPages, gap.endPage());
+                if (beyond >= 0) {
+                    return beyond;
+                }
+            }
             return Math.max(top, first);
         }
-        long headroom = Math.min(ctx.pagesOfMappingEndingAt(first), maxHeadroomBytes / ctx.pageSizeBytes());
-        long s = GapIndex.alignUp(first + headroom, alignPages);
+        long s = GapIndex.alignUp(first + room(ctx, first), alignPages);
         return s + pageCount <= gap.endPage() ? s : first;
+    }
+
+    /** Pages to leave free behind the grower ending at {@code page}, at the top of memory. */
+    private long room(PlacementContext ctx, long page) {
+        long headroom = Math.min(ctx.pagesOfMappingEndingAt(page), maxHeadroomBytes / ctx.pageSizeBytes());
+        return Math.max(headroom, reallocRoom(ctx, page));
+    }
+
+    /** The room a realloc ending at {@code page} keeps, or 0 when no realloc ends there. */
+    private long reallocRoom(PlacementContext ctx, long page) {
+        long step = reallocRoom ? ctx.reallocStepOfMappingEndingAt(page) : 0;
+        if (step == 0) {
+            return 0;
+        }
+        long memoryPages = ctx.memoryEndPage() - ctx.basePage();
+        return Math.min(REALLOC_ROOM_STEPS * step, memoryPages / REALLOC_ROOM_MEMORY_DIVISOR);
+    }
+
+    /** The aligned start of the lowest gap at or above {@code fromPage} that holds the mapping, or -1. */
+    private static long fitFrom(PlacementContext ctx, long pageCount, long alignPages, long fromPage) {
+        PageRange g = ctx.lowestGapFrom(pageCount + alignPages - 1, fromPage);
+        return g == null ? -1 : GapIndex.alignUp(g.startPage(), alignPages);
     }
 }

@@ -15,14 +15,22 @@ package dev.linmem.space;
  * @param prot           protection bits ({@link Mman#PROT_READ} ...)
  * @param id             identity of the creating call; {@link #HEAP_ID} for the brk heap
  * @param inPlaceGrowths how often this mapping grew in place
+ * @param reallocStep    pages added by its latest mremap growth with {@link Mman#MREMAP_MAYMOVE}
+ *                       (a realloc, which the program lets the kernel move), 0 when it never
+ *                       grew that way
  */
-record Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowths) {
+record Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowths, long reallocStep) {
 
     /** The identity of the brk heap's mapping; mmap identities start at 1. */
     static final long HEAP_ID = 0;
 
+    /** A mapping that never grew with {@link Mman#MREMAP_MAYMOVE}. */
+    Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowths) {
+        this(startPage, endPage, prot, id, inPlaceGrowths, 0);
+    }
+
     Mapping {
-        if (startPage < 0 || endPage <= startPage) {
+        if (startPage < 0 || endPage <= startPage || reallocStep < 0) {
             throw new IllegalArgumentException("bad mapping range [" + startPage + ", " + endPage + ")");
         }
     }
@@ -41,11 +49,11 @@ record Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowt
 
     /** The same mapping restricted to {@code [newStartPage, newEndPage)}. */
     Mapping withRange(long newStartPage, long newEndPage) {
-        return new Mapping(newStartPage, newEndPage, prot, id, inPlaceGrowths);
+        return new Mapping(newStartPage, newEndPage, prot, id, inPlaceGrowths, reallocStep);
     }
 
     Mapping withProt(int newProt) {
-        return new Mapping(startPage, endPage, newProt, id, inPlaceGrowths);
+        return new Mapping(startPage, endPage, newProt, id, inPlaceGrowths, reallocStep);
     }
 
     /** True when {@code next} continues this mapping as the same VMA (touching, same id, same prot). */

@@ -294,7 +294,7 @@ final class MappingSet {
             if (m.startPage() < s) {
                 put(m.withRange(m.startPage(), s));
             }
-            put(new Mapping(s, e, prot, m.id(), m.inPlaceGrowths()));
+            put(new Mapping(s, e, prot, m.id(), m.inPlaceGrowths(), m.reallocStep()));
             if (e < m.endPage()) {
                 put(m.withRange(e, m.endPage()));
             }

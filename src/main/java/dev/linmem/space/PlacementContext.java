@@ -40,6 +40,13 @@ public interface PlacementContext {
      */
     int inPlaceGrowthsOfMappingEndingAt(long page);
 
+    /**
+     * Pages added by the latest mremap growth with {@code MREMAP_MAYMOVE} (in place or by
+     * moving) of the mapping that ends exactly at {@code page}: its step as a realloc. 0 when no
+     * mapping ends there or it never grew that way.
+     */
+    long reallocStepOfMappingEndingAt(long page);
+
     /** Pages of the mapping that ends exactly at {@code page}, or 0 when none ends there. */
     long pagesOfMappingEndingAt(long page);
 }

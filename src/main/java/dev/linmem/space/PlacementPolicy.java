@@ -41,17 +41,29 @@ public interface PlacementPolicy {
         return Placements.BEST_FIT;
     }
 
-    /** First fit that keeps room behind mappings that grow in place (see docs/placement.md). */
+    /**
+     * First fit that keeps room behind mappings that grow in place, and at the top of memory
+     * room behind reallocs (mappings grown with {@code MREMAP_MAYMOVE}) (docs/placement.md).
+     */
     static PlacementPolicy growthAware() {
         return Placements.GROWTH_AWARE;
     }
 
     /**
-     * Growth-aware placement that also leaves up to {@code maxHeadroomBytes} free behind a
+     * Growth-aware placement that also leaves up to {@code maxHeadroomBytes} free behind any
      * grower at the top of memory (more growths in place, more peak memory).
      */
     static PlacementPolicy growthAware(long maxHeadroomBytes) {
-        return new GrowthAwarePlacement(maxHeadroomBytes);
+        return new GrowthAwarePlacement(maxHeadroomBytes, true);
+    }
+
+    /**
+     * Growth-aware placement with every knob: up to {@code maxHeadroomBytes} free behind any
+     * grower at the top of memory, and, when {@code reallocRoom}, the larger room behind reallocs.
+     * {@code growthAware(0, false)} is the policy before realloc room existed, kept to measure it.
+     */
+    static PlacementPolicy growthAware(long maxHeadroomBytes, boolean reallocRoom) {
+        return new GrowthAwarePlacement(maxHeadroomBytes, reallocRoom);
     }
 
     /** The default policy of a new address space: {@link #growthAware()} (docs/placement.md). */

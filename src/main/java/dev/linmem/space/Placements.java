@@ -35,5 +35,5 @@ final class Placements {
         }
     };
 
-    static final PlacementPolicy GROWTH_AWARE = new GrowthAwarePlacement(0);
+    static final PlacementPolicy GROWTH_AWARE = new GrowthAwarePlacement(0, true);
 }

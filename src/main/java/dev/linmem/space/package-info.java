@@ -22,7 +22,8 @@
  *       mmaps, optionally with a <em>reservation</em> that placement leaves free for it.</li>
  *   <li><em>placement</em>: the choice of where a new mapping goes
  *       ({@link dev.linmem.space.PlacementPolicy}); <em>grower</em>: a mapping that has grown in
- *       place and may grow again.</li>
+ *       place and may grow again; <em>realloc</em>: a grower whose latest growth was an mremap
+ *       with {@code MREMAP_MAYMOVE}; <em>room</em>: free pages placement keeps behind a grower.</li>
  *   <li><em>known zero</em>: a page never mapped since the memory grew, or cleared since; such
  *       pages are never cleared again.</li>
  * </ul>

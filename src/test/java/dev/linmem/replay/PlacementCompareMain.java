@@ -15,7 +15,8 @@ final class PlacementCompareMain {
 
     public static void main(String[] args) {
         List<PlacementPolicy> policies = List.of(PlacementPolicy.firstFit(), PlacementPolicy.bestFit(),
-                PlacementPolicy.growthAware());
+                PlacementPolicy.growthAware(0, false), PlacementPolicy.growthAware(),
+                PlacementPolicy.growthAware(1L << 20));
         Replayer replayer = new Replayer(TargetOptions.defaults());
         System.out.println("| trace | policy | peak linear MiB | overhead | in place kept | lost | copied MiB |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|");
