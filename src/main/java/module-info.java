@@ -11,4 +11,7 @@ module dev.linmem {
     exports dev.linmem.replay.trace;
     exports dev.linmem.replay.php;
     exports dev.linmem.replay.report;
+
+    uses dev.linmem.replay.TargetProvider;
+    provides dev.linmem.replay.TargetProvider with dev.linmem.replay.php.PhpTargetProvider;
 }

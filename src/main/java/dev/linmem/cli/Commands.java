@@ -173,9 +173,9 @@ final class Commands {
                 ? RecordedTrace.of(fileName, loaded.format().formatName(), "none", List.of())
                 : RecordedTrace.of(fileName, loaded.format().formatName(), spaceLabel(space, loaded.spaces().size()),
                         loaded.eventsOf(space.space()));
-        List<Target> targets = named.isEmpty() ? registry.fitting(recorded.profile()) : named;
+        List<Target> targets = named.isEmpty() ? registry.fitting(recorded) : named;
         for (Target t : targets) {
-            if (!t.fits(recorded.profile())) {
+            if (!t.fits(recorded)) {
                 env.err().println("linmem: note: " + t.name() + " does not fit " + fileName
                         + " (it replays " + t.capabilities() + "); events it cannot replay are skipped");
             }

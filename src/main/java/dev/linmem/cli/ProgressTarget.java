@@ -64,6 +64,11 @@ final class ProgressTarget implements Target {
     }
 
     @Override
+    public boolean fits(RecordedTrace trace) {
+        return target.fits(trace);
+    }
+
+    @Override
     public Machine newMachine(TargetOptions options) {
         return target.newMachine(options);
     }

@@ -7,8 +7,8 @@ import java.util.Set;
  * {@link TargetRegistry}, with declared {@link #capabilities()}, and a factory of fresh
  * {@link Machine}s, one per replay.
  *
- * <p>Adding a strategy means implementing this interface and adding one line to {@link
- * TargetRegistry#standard()}.
+ * <p>Adding a strategy means implementing this interface and adding one line to {@code
+ * StandardTargets}, or, from outside the replayer, returning it from a {@link TargetProvider}.
  */
 public interface Target {
 
@@ -30,6 +30,15 @@ public interface Target {
     default boolean fits(TraceProfile profile) {
         return capabilities().containsAll(profile.eventKinds())
                 && capabilities().contains(Capability.HEAP) == profile.isHeapTrace();
+    }
+
+    /**
+     * True when this target should replay {@code trace} by default. The default looks at the
+     * profile only ({@link #fits(TraceProfile)}); a target made for one kind of program may also
+     * look at the events (PHP's strategies look for zend_alloc's chunk allocations).
+     */
+    default boolean fits(RecordedTrace trace) {
+        return fits(trace.profile());
     }
 
     /** A fresh machine for one replay. */

@@ -29,7 +29,11 @@ public final class TargetRegistry {
         return new TargetRegistry(map);
     }
 
-    /** Every strategy linmem ships, in report order. */
+    /**
+     * Every strategy linmem ships, in report order: the replayer's own, then those of every
+     * {@link TargetProvider} found by {@link java.util.ServiceLoader} (PHP's strategies, and
+     * any a user adds on the class or module path).
+     */
     public static TargetRegistry standard() {
         return of(StandardTargets.all());
     }
@@ -74,7 +78,21 @@ public final class TargetRegistry {
         return result;
     }
 
-    /** The targets that {@link Target#fits fit} a trace with this profile, in report order. */
+    /**
+     * The targets that {@link Target#fits(RecordedTrace) fit} this trace, in report order: what
+     * {@code linmem replay} runs when no target is named.
+     */
+    public List<Target> fitting(RecordedTrace trace) {
+        List<Target> result = new ArrayList<>();
+        for (Target t : byName.values()) {
+            if (t.fits(trace)) {
+                result.add(t);
+            }
+        }
+        return result;
+    }
+
+    /** The targets that {@link Target#fits(TraceProfile) fit} a trace with this profile, in report order. */
     public List<Target> fitting(TraceProfile profile) {
         List<Target> result = new ArrayList<>();
         for (Target t : byName.values()) {

@@ -20,7 +20,7 @@ final class ReplayAllMain {
         System.out.println("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         for (String name : SharedTraces.NAMES) {
             RecordedTrace trace = SharedTraces.get(name);
-            List<Target> targets = registry.fitting(trace.profile());
+            List<Target> targets = registry.fitting(trace);
             for (Target t : targets) {
                 TargetResult r = replayer.replay(trace, t);
                 System.out.printf("| %s | %s | %d | %d | %.1f | %.1f | %.3f | %s | %.1f | %.1f | %.1f | %d / %d | %d | %.0f |%n",

@@ -22,7 +22,7 @@ class SharedTraceReplayTest {
         for (String name : SharedTraces.NAMES) {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 RecordedTrace trace = SharedTraces.get(name);
-                List<Target> targets = TargetRegistry.standard().fitting(trace.profile());
+                List<Target> targets = TargetRegistry.standard().fitting(trace);
                 assertThat(targets).as("targets fitting %s", name).isNotEmpty();
                 for (Target target : targets) {
                     checkBounds(trace, REPLAYER.replay(trace, target));

@@ -86,4 +86,31 @@ class TargetRegistryTest {
                 new PeakMap.Run(2, 2, PeakMap.Kind.LIVE)));
         assertThatThrownBy(unmerged::checkInvariants).hasMessageContaining("kind of the run before");
     }
+
+    @Test
+    void theStandardRegistryListsTheReplayersOwnTargetsThenThoseOfItsProviders() {
+        assertThat(TargetRegistry.standard().names()).containsExactly("linmem", "emscripten", "emscripten-emmalloc",
+                "dlmalloc", "emmalloc", "dlmalloc-emscripten", "emmalloc-emscripten",
+                "php-on-linmem", "php-on-emscripten", "php-playground");
+    }
+
+    @Test
+    void phpStrategiesFitPhpRecordingsByContentWhateverTheFileIsCalled() {
+        TargetRegistry standard = TargetRegistry.standard();
+        for (String name : List.of("php-strings.strace", "php-strings-nomremap.strace", "php-strings.malloc")) {
+            RecordedTrace php = SharedTraces.get(name);
+            RecordedTrace renamed = RecordedTrace.of("recording-" + name.hashCode() + ".trace", php.format(),
+                    php.addressSpace(), php.events());
+
+            assertThat(standard.fitting(renamed)).as(name).extracting(Target::name)
+                    .contains("php-on-linmem", "php-on-emscripten", "php-playground");
+        }
+        for (String name : List.of("python-alloc.strace", "sqlite-small.malloc")) {
+            RecordedTrace other = SharedTraces.get(name);
+            RecordedTrace namedPhp = RecordedTrace.of("php-" + name, other.format(), other.addressSpace(), other.events());
+
+            assertThat(standard.fitting(namedPhp)).as(name).extracting(Target::name)
+                    .doesNotContain("php-on-linmem", "php-on-emscripten", "php-playground");
+        }
+    }
 }

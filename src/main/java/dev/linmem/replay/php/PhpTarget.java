@@ -8,7 +8,7 @@ import dev.linmem.replay.ReplayMeter;
 import dev.linmem.replay.Target;
 import dev.linmem.replay.TargetOptions;
 import dev.linmem.replay.TraceProfile;
-import java.util.Locale;
+import dev.linmem.replay.trace.TraceEvent;
 import java.util.Objects;
 import java.util.Set;
 
@@ -47,13 +47,36 @@ final class PhpTarget implements Target {
     }
 
     /**
-     * PHP recordings: traces with mmap-family calls whose file name says they are PHP's. Any
-     * other trace can still be replayed by naming the target; its lifting then finds little.
+     * Only with the events at hand ({@link #fits(RecordedTrace)}) can a trace be recognised as
+     * PHP's, so a profile alone never fits.
      */
     @Override
     public boolean fits(TraceProfile profile) {
-        return profile.eventKinds().contains(Capability.MMAP)
-                && profile.traceName().toLowerCase(Locale.ROOT).contains("php");
+        return false;
+    }
+
+    /**
+     * PHP recordings, recognised by content, whatever the file is called: mmap-family calls
+     * among which the lifter finds zend_alloc allocating a chunk (2 MiB aligned to 2 MiB,
+     * directly or by mapping more and trimming). Reading stops at the first one. Any other trace
+     * can still be replayed by naming the target; its lifting then finds little.
+     */
+    @Override
+    public boolean fits(RecordedTrace trace) {
+        return trace.profile().eventKinds().contains(Capability.MMAP) && allocatesAZendChunk(trace);
+    }
+
+    static boolean allocatesAZendChunk(RecordedTrace trace) {
+        boolean[] found = {false};
+        ZendLifter lifter = new ZendLifter(d -> found[0] |= d instanceof ZendDecision.AlignedAlloc a
+                && a.sizeBytes() == ZendConstants.CHUNK_BYTES);
+        for (TraceEvent e : trace.events()) {
+            lifter.accept(e);
+            if (found[0]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

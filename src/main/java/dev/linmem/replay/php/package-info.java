@@ -1,13 +1,15 @@
 /**
- * Layer 5 (replay): PHP's memory manager replayed on each strategy. A PHP recording (strace or
+ * Layer 5, above the replayer's core: PHP's memory manager replayed on each strategy. A PHP recording (strace or
  * the LD_PRELOAD recorder's {@code .malloc}) is <em>lifted</em> to zend_alloc's own decisions,
  * and a model of zend_alloc's OS layer replays those decisions against a strategy, reacting to
  * each result as PHP would, because PHP's next calls depend on the results it gets.
  *
  * <p>May use: {@code dev.linmem.replay} (the target SPI and the result records), {@code
  * dev.linmem.replay.trace} (the event model), {@code dev.linmem.emscripten}, {@code
- * dev.linmem.alloc}, {@code dev.linmem.space}, {@code dev.linmem.memory}. Used by the replayer's
- * target registry and the command line.
+ * dev.linmem.alloc}, {@code dev.linmem.space}, {@code dev.linmem.memory}. The replayer does not
+ * use it: {@link dev.linmem.replay.php.PhpTargetProvider} adds its strategies to {@link
+ * dev.linmem.replay.TargetRegistry#standard()} through {@link dev.linmem.replay.TargetProvider}
+ * ({@code ServiceLoader}); the command line uses the registry.
  *
  * <p>Vocabulary (zend_alloc's, so the code reads beside it):
  * <ul>
