@@ -24,6 +24,11 @@ public record PeakMap(long baseAddress, long pageBytes, long totalPages, List<Ru
         RESERVED,
         /** The program break's heap (brk). */
         BREAK,
+        /**
+         * Still held by the target although the recording gave it back: a munmap or shrink the
+         * target refused (Emscripten's partial munmap), so the pages can never be used again.
+         */
+        LEAKED,
         /** Nothing live: free space inside the memory, the target's fragmentation and metadata. */
         FREE
     }

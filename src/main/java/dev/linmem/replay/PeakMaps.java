@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Builds a {@link PeakMap} from live target ranges: each page takes the kind of the first live
- * range that touches it (ranges are byte-disjoint, so only boundary pages are shared); pages no
+ * range that touches it (ranges are byte-disjoint, so only boundary pages are shared); then
+ * {@link PeakMap.Kind#LEAKED} ranges, which may overlap the others (a storage reports all it
+ * holds as leaked and its live blocks as live), claim only pages nothing live touches; pages no
  * range touches are {@link PeakMap.Kind#FREE}.
  */
 final class PeakMaps {
@@ -20,13 +22,30 @@ final class PeakMaps {
      * @param pageBytes   the map's page
      */
     static PeakMap of(long[] triples, long memoryBytes, long pageBytes) {
-        int count = triples.length / 3;
+        long totalPages = (memoryBytes + pageBytes - 1) / pageBytes;
+        List<PeakMap.Run> runs = paint(triples, false, totalPages, pageBytes);
+        List<PeakMap.Run> leaked = paint(triples, true, totalPages, pageBytes);
+        if (leaked.stream().anyMatch(r -> r.kind() == PeakMap.Kind.LEAKED)) {
+            runs = overlayOnFree(runs, leaked);
+        }
+        return new PeakMap(0, pageBytes, totalPages, runs);
+    }
+
+    /** Runs covering {@code [0, totalPages)} from the LEAKED ranges only, or from all others. */
+    private static List<PeakMap.Run> paint(long[] triples, boolean leakedOnly, long totalPages, long pageBytes) {
+        int count = 0;
+        for (int i = 0; i < triples.length / 3; i++) {
+            if ((triples[3 * i + 2] == PeakMap.Kind.LEAKED.ordinal()) == leakedOnly) {
+                count++;
+            }
+        }
         Integer[] order = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
+        for (int i = 0, n = 0; i < triples.length / 3; i++) {
+            if ((triples[3 * i + 2] == PeakMap.Kind.LEAKED.ordinal()) == leakedOnly) {
+                order[n++] = i;
+            }
         }
         Arrays.sort(order, (a, b) -> Long.compare(triples[3 * a], triples[3 * b]));
-        long totalPages = (memoryBytes + pageBytes - 1) / pageBytes;
         PeakMap.Kind[] kinds = PeakMap.Kind.values();
         List<PeakMap.Run> runs = new ArrayList<>();
         long covered = 0;
@@ -48,7 +67,30 @@ final class PeakMaps {
         if (covered < totalPages) {
             append(runs, covered, totalPages - covered, PeakMap.Kind.FREE);
         }
-        return new PeakMap(0, pageBytes, totalPages, runs);
+        return runs;
+    }
+
+    /** {@code base} with its FREE pages taken by {@code overlay}'s kind where that is not FREE. */
+    private static List<PeakMap.Run> overlayOnFree(List<PeakMap.Run> base, List<PeakMap.Run> overlay) {
+        List<PeakMap.Run> out = new ArrayList<>();
+        int j = 0;
+        for (PeakMap.Run r : base) {
+            if (r.kind() != PeakMap.Kind.FREE) {
+                append(out, r.startPage(), r.pageCount(), r.kind());
+                continue;
+            }
+            long page = r.startPage();
+            while (page < r.endPage()) {
+                while (overlay.get(j).endPage() <= page) {
+                    j++;
+                }
+                PeakMap.Run o = overlay.get(j);
+                long end = Math.min(r.endPage(), o.endPage());
+                append(out, page, end - page, o.kind());
+                page = end;
+            }
+        }
+        return out;
     }
 
     private static void append(List<PeakMap.Run> runs, long startPage, long pageCount, PeakMap.Kind kind) {

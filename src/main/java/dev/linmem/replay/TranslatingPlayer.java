@@ -67,6 +67,8 @@ final class TranslatingPlayer implements EventPlayer {
      */
     private final long targetPageBytes;
     private final RangeTranslation translation = new RangeTranslation();
+    /** Target bytes a refused munmap or shrink left allocated, drawn as leaked on the peak map. */
+    private final ByteRanges leakedTargets = new ByteRanges();
     private final Map<Long, HeapBlock> blocks = new HashMap<>();
     private long nextGroup = 1;
     private long recordedBreak = -1;
@@ -344,7 +346,11 @@ final class TranslatingPlayer implements EventPlayer {
         }
         if (newLength < oldLength && newStart == oldStart) {
             List<Piece> tail = translation.remove(oldStart + newLength, oldEnd);
-            meter.leaked(targetBytesOf(tail));
+            for (Piece p : tail) {
+                if (p.hasTarget()) {
+                    leak(p.targetStart, p.lengthBytes());
+                }
+            }
             return true;
         }
         if (recordedInPlaceGrowth) {
@@ -378,7 +384,7 @@ final class TranslatingPlayer implements EventPlayer {
                 meter.lostInPlace();
                 moveByCopy(oldStart, oldEnd, oldStart, newLength, p.group, p.prot);
             } else {
-                meter.leaked(oldLength - newLength);
+                leak(target + newLength, oldLength - newLength);
                 translation.resize(p, newEnd);
             }
             return true;
@@ -530,7 +536,7 @@ final class TranslatingPlayer implements EventPlayer {
                 long r = p.targetEnd() == targetBreak ? machine.sbrk(-p.lengthBytes()) : Errno.ENOMEM.result();
                 if (Errno.isError(r)) {
                     meter.failedCall(Errno.of(r));
-                    meter.leaked(p.lengthBytes());
+                    leak(p.targetStart, p.lengthBytes());
                 }
             }
         }
@@ -722,7 +728,9 @@ final class TranslatingPlayer implements EventPlayer {
         long start = roundUpToTargetPage(target);
         long end = (target + lengthBytes) & -targetPageBytes;
         if (targetPageBytes != RECORDED_PAGE) {
-            meter.leaked(Math.max(0, start - target) + Math.max(0, target + lengthBytes - Math.max(end, start)));
+            leak(target, Math.min(start, target + lengthBytes) - target); // the head of a partial map page
+            long tailStart = Math.max(end, start);
+            leak(tailStart, target + lengthBytes - tailStart);
         }
         if (end <= start) {
             return;
@@ -730,7 +738,7 @@ final class TranslatingPlayer implements EventPlayer {
         long r = mapper.munmap(start, end - start);
         if (Errno.isError(r)) {
             meter.failedCall(Errno.of(r));
-            meter.leaked(end - start);
+            leak(start, end - start);
         }
     }
 
@@ -754,14 +762,12 @@ final class TranslatingPlayer implements EventPlayer {
         return n;
     }
 
-    private static long targetBytesOf(List<Piece> pieces) {
-        long n = 0;
-        for (Piece p : pieces) {
-            if (p.hasTarget()) {
-                n += p.lengthBytes();
-            }
+    /** Counts {@code [targetStart, targetStart + lengthBytes)} as leaked (nothing when empty). */
+    private void leak(long targetStart, long lengthBytes) {
+        if (lengthBytes > 0) {
+            meter.leaked(lengthBytes);
+            leakedTargets.add(targetStart, targetStart + lengthBytes);
         }
-        return n;
     }
 
     private static long roundUpToRecordedPage(long bytes) {
@@ -811,6 +817,7 @@ final class TranslatingPlayer implements EventPlayer {
         for (HeapBlock b : blocks.values()) {
             visitor.range(b.target, Math.max(1, b.sizeBytes), PeakMap.Kind.LIVE);
         }
+        leakedTargets.visit(visitor, PeakMap.Kind.LEAKED);
     }
 
     @Override

@@ -48,6 +48,9 @@ class SharedTraceReplayTest {
             assertThat(s.liveBytes()).as(what).isLessThanOrEqualTo(r.peakLiveBytes());
         }
         r.peakMap().checkInvariants();
+        if (r.leakedBytes() == 0) {
+            assertThat(r.peakMap().pagesOf(PeakMap.Kind.LEAKED)).as(what + ": nothing leaked, nothing drawn leaked").isZero();
+        }
         assertThat(r.peakMap().totalPages() * r.peakMap().pageBytes()).as(what).isEqualTo(r.peakLinearBytes());
         assertThat(r.replayNanos()).as(what).isPositive();
         if (r.name().equals("linmem") || r.name().equals("dlmalloc") || r.name().equals("emmalloc")) {
@@ -63,6 +66,7 @@ class SharedTraceReplayTest {
             TargetResult linmem = REPLAYER.replay(trace, TargetRegistry.standard().targetNamed("linmem"));
             TargetResult emscripten = REPLAYER.replay(trace, TargetRegistry.standard().targetNamed("emscripten"));
             assertThat(emscripten.leakedBytes()).as(name + ": partial munmaps refused").isPositive();
+            assertThat(emscripten.peakMap().pagesOf(PeakMap.Kind.LEAKED)).as(name + ": the leak on the peak map").isPositive();
             assertThat(emscripten.failedCalls()).as(name).containsKey("EINVAL");
             assertThat(emscripten.inPlaceKept()).as(name + ": Emscripten never grows in place").isZero();
             assertThat(emscripten.inPlaceLost()).as(name).isEqualTo(4235);

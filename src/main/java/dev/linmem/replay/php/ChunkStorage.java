@@ -1,5 +1,8 @@
 package dev.linmem.replay.php;
 
+import dev.linmem.replay.LiveRangeVisitor;
+import dev.linmem.replay.PeakMap;
+
 import dev.linmem.memory.LinearMemory;
 
 /**
@@ -42,6 +45,12 @@ interface ChunkStorage {
 
     /** Bytes the platform still holds for blocks PHP has given back or shrunk: the leak. */
     long leakedBytes(long liveBlockBytes);
+
+    /**
+     * Hands every byte range the storage holds from its platform to {@code visitor} as
+     * {@code kind}: PHP's live blocks and, beyond them, what the platform refused to take back.
+     */
+    void visitHeld(LiveRangeVisitor visitor, PeakMap.Kind kind);
 
     /** Checks the storage's own bookkeeping and its target's invariants. */
     void checkInvariants();

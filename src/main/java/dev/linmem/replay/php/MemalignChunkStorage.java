@@ -2,6 +2,8 @@ package dev.linmem.replay.php;
 
 import dev.linmem.alloc.Allocator;
 import dev.linmem.memory.LinearMemory;
+import dev.linmem.replay.LiveRangeVisitor;
+import dev.linmem.replay.PeakMap;
 import dev.linmem.replay.ReplayMeter;
 import dev.linmem.space.Errno;
 import java.util.HashMap;
@@ -79,6 +81,13 @@ final class MemalignChunkStorage implements ChunkStorage {
     @Override
     public long leakedBytes(long liveBlockBytes) {
         return heldBytes - liveBlockBytes;
+    }
+
+    @Override
+    public void visitHeld(LiveRangeVisitor visitor, PeakMap.Kind kind) {
+        for (Map.Entry<Long, Long> b : heldSizes.entrySet()) {
+            visitor.range(b.getKey(), b.getValue(), kind);
+        }
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.linmem.replay.php;
 
 import dev.linmem.memory.LinearMemory;
+import dev.linmem.replay.ByteRanges;
+import dev.linmem.replay.LiveRangeVisitor;
+import dev.linmem.replay.PeakMap;
 import dev.linmem.replay.ReplayMeter;
 import dev.linmem.space.Errno;
 import dev.linmem.space.MemoryMapper;
@@ -25,7 +28,7 @@ import dev.linmem.space.Mman;
  *       considers the block truncated whatever the platform said.</li>
  *   <li><b>Free</b>: {@code munmap(addr, S)}, result unchecked.</li>
  * </ol>
- * Every call that fails is reported to the meter by errno; the {@link HeldRanges} ledger follows the calls
+ * Every call that fails is reported to the meter by errno; the {@link ByteRanges} ledger follows the calls
  * that succeeded, so refused unmaps show as leaked bytes.
  *
  * <h2>References</h2>
@@ -64,7 +67,7 @@ final class MmapChunkStorage implements ChunkStorage {
     private final Alignment alignment;
     private final Growth growth;
     private final AlignedMapping alignedMapping;
-    private final HeldRanges held = new HeldRanges();
+    private final ByteRanges held = new ByteRanges();
     private final ReplayMeter meter;
 
     /**
@@ -158,6 +161,11 @@ final class MmapChunkStorage implements ChunkStorage {
     @Override
     public long leakedBytes(long liveBlockBytes) {
         return held.heldBytes() - liveBlockBytes;
+    }
+
+    @Override
+    public void visitHeld(LiveRangeVisitor visitor, PeakMap.Kind kind) {
+        held.visit(visitor, kind);
     }
 
     @Override

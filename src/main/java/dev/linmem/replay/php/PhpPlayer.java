@@ -49,6 +49,7 @@ final class PhpPlayer implements EventPlayer {
         for (long[] r : model.blockRanges()) {
             visitor.range(r[0], r[1] - r[0], PeakMap.Kind.LIVE);
         }
+        storage.visitHeld(visitor, PeakMap.Kind.LEAKED); // where no live block is, it is leaked
     }
 
     @Override

@@ -194,6 +194,8 @@ final class HtmlReport implements ReportWriter {
             long totalBytes = map.totalPages() * map.pageBytes();
             sb.append("<div class=\"strip-row\"><div class=\"strip-label\">").append(Html.escape(t.name()))
                     .append("<span>").append(Units.bytes(totalBytes)).append(", ")
+                    .append(Units.bytes(map.pagesOf(PeakMap.Kind.LEAKED) * map.pageBytes()))
+                    .append(" leaked, ")
                     .append(Units.bytes(map.pagesOf(PeakMap.Kind.FREE) * map.pageBytes()))
                     .append(" not live, ").append(Units.count(map.runs().size())).append(" runs of ")
                     .append(Units.bytes(map.pageBytes())).append(" pages</span></div>\n");
@@ -331,6 +333,7 @@ final class HtmlReport implements ReportWriter {
             .live { fill: #0072B2; background: #0072B2; }
             .reserved { fill: #b9c7d6; background: #b9c7d6; }
             .break { fill: #E69F00; background: #E69F00; }
+            .leaked { fill: #D55E00; background: #D55E00; }
             .free { fill: #e8e8ec; background: #e8e8ec; }
             .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 8px; vertical-align: -1px;
               border: 1px solid #ccc; }

@@ -213,7 +213,7 @@ final class SvgCharts {
         return sb.toString();
     }
 
-    /** The CSS class of a run's kind: {@code live}, {@code reserved}, {@code break}, {@code free}. */
+    /** The CSS class of a run's kind: {@code live}, {@code reserved}, {@code break}, {@code leaked}, {@code free}. */
     static String kindClass(PeakMap.Kind kind) {
         return kind.name().toLowerCase(Locale.ROOT);
     }
@@ -224,7 +224,8 @@ final class SvgCharts {
             case LIVE -> "live (mapped or allocated)";
             case RESERVED -> "reserved (PROT_NONE)";
             case BREAK -> "brk heap";
-            case FREE -> "not live (free, leaked or overhead)";
+            case LEAKED -> "leaked (refused munmap or shrink)";
+            case FREE -> "not live (free, fragmentation, allocator overhead)";
         };
     }
 

@@ -55,6 +55,11 @@ class PhpTargetsEndToEndTest {
         TargetResult r = results(name).get("php-on-emscripten");
 
         assertThat(r.leakedBytes()).as("leaked").isPositive();
+        long leakedOnMap = r.peakMap().pagesOf(dev.linmem.replay.PeakMap.Kind.LEAKED) * r.peakMap().pageBytes();
+        assertThat(leakedOnMap).as("the peak map shows the leak, most of the memory").isPositive()
+                .isGreaterThan(r.peakLinearBytes() / 2);
+        assertThat(results(name).get("php-on-linmem").peakMap().pagesOf(dev.linmem.replay.PeakMap.Kind.LEAKED))
+                .as("php-on-linmem leaks nothing").isZero();
         assertThat(r.copiedBytes()).as("copied").isGreaterThan(results(name).get("php-on-linmem").copiedBytes());
         assertThat(r.inPlaceKept()).as("hints are refused").isZero();
         assertThat(r.failedCalls()).containsKey("EINVAL");

@@ -1,12 +1,12 @@
-package dev.linmem.replay.php;
+package dev.linmem.replay;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The byte ranges a storage holds from its target: added when a call that maps succeeds,
- * removed when a call that unmaps succeeds, so what is left when PHP holds nothing is the leak.
- * Kept by the storage from the results it got, independent of how its target counts.
+ * A set of bytes as disjoint half-open ranges: what a player or a storage holds from its target
+ * (added when a call that maps succeeds, removed when a call that unmaps succeeds), or what it
+ * leaked. Kept from the results the player got, independent of how its target counts.
  *
  * <h2>Layout</h2>
  * {@code start -> end} of maximal held ranges, half-open, in address order.
@@ -15,18 +15,18 @@ import java.util.TreeMap;
  * Ranges are non-empty, disjoint and not adjacent (adjacent ones are merged), and
  * {@link #heldBytes()} is the sum of their lengths.
  */
-final class HeldRanges {
+public final class ByteRanges {
 
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
     private long heldBytes;
 
-    /** Bytes held. */
-    long heldBytes() {
+    /** Bytes in the set. */
+    public long heldBytes() {
         return heldBytes;
     }
 
     /** Marks {@code [start, end)} held (whatever part of it was held already stays held once). */
-    void add(long start, long end) {
+    public void add(long start, long end) {
         if (start >= end) {
             return;
         }
@@ -50,7 +50,7 @@ final class HeldRanges {
     }
 
     /** Marks {@code [start, end)} no longer held, splitting ranges that straddle its ends. */
-    void remove(long start, long end) {
+    public void remove(long start, long end) {
         if (start >= end) {
             return;
         }
@@ -72,12 +72,20 @@ final class HeldRanges {
     }
 
     /** True when all of {@code [start, end)} is held. */
-    boolean holdsAll(long start, long end) {
+    public boolean holdsAll(long start, long end) {
         Map.Entry<Long, Long> r = ranges.floorEntry(start);
         return r != null && r.getValue() >= end;
     }
 
-    void checkInvariants() {
+    /** Hands every range to {@code visitor} as holding {@code kind}, in address order. */
+    public void visit(LiveRangeVisitor visitor, PeakMap.Kind kind) {
+        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
+            visitor.range(r.getKey(), r.getValue() - r.getKey(), kind);
+        }
+    }
+
+    /** Throws {@link IllegalStateException} when a layout invariant is broken. */
+    public void checkInvariants() {
         long sum = 0;
         long previousEnd = Long.MIN_VALUE;
         for (Map.Entry<Long, Long> r : ranges.entrySet()) {

@@ -1,4 +1,4 @@
-package dev.linmem.replay.php;
+package dev.linmem.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,13 @@ import dev.linmem.testing.ModelCheck;
 import org.junit.jupiter.api.Test;
 
 /** The storage ledger against a reference model of one flag per byte of a small range. */
-class HeldRangesTest {
+class ByteRangesTest {
 
     private static final int SPAN = 96;
 
     /** The ledger and its reference: held[i] for byte i. */
     static final class Ctx {
-        final HeldRanges ledger = new HeldRanges();
+        final ByteRanges ledger = new ByteRanges();
         final boolean[] held = new boolean[SPAN];
 
         void checkAgainstModel() {
@@ -82,7 +82,7 @@ class HeldRangesTest {
 
     @Test
     void adjacentRangesMergeAndASplitKeepsBothSides() {
-        HeldRanges h = new HeldRanges();
+        ByteRanges h = new ByteRanges();
         h.add(0, 10);
         h.add(10, 20);
         assertThat(h.holdsAll(0, 20)).isTrue();
