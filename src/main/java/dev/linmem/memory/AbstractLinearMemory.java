@@ -17,17 +17,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   page table:      [ p0 ][ p1 ][null][ p3 ][null] ...   one slot per wasm page below the size
  *                       |     |            |
- *                    64 KiB buffers, allocated on the first write to the page (lazy commit)
+ *                    the buffers holding the pages, installed on the first write to each page
+ *                    (lazy commit): one 64 KiB buffer per page, or a slab of several pages
  * </pre>
  * A {@code null} slot is an uncommitted page: it reads as zero. How the table itself is laid out
- * (one level for wasm32, two for memory64) is the subclass's business.
+ * (one level for wasm32, two for memory64) and whether pages share slabs ({@link Slabs}) is the
+ * subclass's business; {@link #offsetIn} finds an address's byte inside its buffer.
  *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>{@code sizeBytes == pages * PAGE_BYTES} and {@code 0 <= pages <= limitPages}.</li>
  *   <li>{@code limitPages == min(type.effectiveMaximumPages(), hostLimitPages)}.</li>
- *   <li>Every committed page has exactly {@code PAGE_BYTES} bytes and index below {@code pages};
- *       {@code committedPages} counts them.</li>
+ *   <li>Every committed page has index below {@code pages} and a buffer that holds all of it;
+ *       {@code committedPages} counts committed pages (not slabs).</li>
  *   <li>The size only grows; a page slot below the size is never re-pointed at another buffer
  *       except by {@code discard}, which nulls it.</li>
  * </ol>
@@ -81,21 +83,29 @@ abstract class AbstractLinearMemory implements LinearMemory {
     final long limitPages;
 
     /**
+     * Mask of an address's byte offset inside the buffer that holds its page: {@code OFFSET_MASK}
+     * when each page has its own buffer, wider when pages share a slab ({@link Slabs}).
+     */
+    private final int bufferOffsetMask;
+
+    /**
      * Current size in bytes. Read plainly on the access fast path; written only under
      * {@link #growLock} with a volatile store (see {@link #grow}).
      */
     long sizeBytes;
 
+    /** Guards growth, commits of slab-backed pages, releases and {@link #checkInvariants}. */
     private final Object growLock = new Object();
     private final AtomicLong committedPages = new AtomicLong();
     private final AtomicLong discardedPages = new AtomicLong();
     private volatile long growCalls;
     private final WaitQueues waitQueues;
 
-    AbstractLinearMemory(MemoryType type, Backing backing, long limitPages) {
+    AbstractLinearMemory(MemoryType type, Backing backing, long limitPages, int bufferOffsetMask) {
         this.type = type;
         this.backing = backing;
         this.limitPages = limitPages;
+        this.bufferOffsetMask = bufferOffsetMask;
         this.waitQueues = type.shared() ? new WaitQueues() : null;
     }
 
@@ -135,6 +145,16 @@ abstract class AbstractLinearMemory implements LinearMemory {
 
     /** Copies between two spans, each within one page; they may be the same page and overlap. */
     abstract void copySpan(long dstAddress, long srcAddress, int lengthBytes);
+
+    /** The byte of {@code address} inside the buffer that holds its page. */
+    final int offsetIn(long address) {
+        return (int) address & bufferOffsetMask;
+    }
+
+    /** The lock of {@link #grow}, which subclasses also take to commit a slab-backed page. */
+    final Object tableLock() {
+        return growLock;
+    }
 
     /** Counts a page that was just committed (called by the subclass after winning the slot). */
     final void countCommit() {

@@ -35,24 +35,32 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     /** Alignment of every page buffer's first byte: the widest atomic. */
     static final int PAGE_ALIGNMENT_BYTES = 8;
 
-    DirectLinearMemory(MemoryType type, long limitPages) {
-        super(type, Backing.DIRECT, limitPages);
+    DirectLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask) {
+        super(type, Backing.DIRECT, limitPages, bufferOffsetMask);
     }
 
-    /** The page's buffer, or {@code null} while it is uncommitted. {@code pageIndex} is below the size. */
+    /**
+     * The buffer holding the page (its own, or the slab it shares; index it with {@link #offsetIn}),
+     * or {@code null} while the page is uncommitted. {@code pageIndex} is below the size.
+     */
     abstract ByteBuffer pageAt(long pageIndex);
 
-    /** The page's buffer, allocating (committing) it if needed. {@code pageIndex} is below the size. */
+    /** The buffer holding the page, committing the page first if needed. {@code pageIndex} is below the size. */
     abstract ByteBuffer committedPageAt(long pageIndex);
 
     /** A zeroed, 8-byte aligned, little-endian direct buffer of exactly {@code PAGE_BYTES}. */
     static ByteBuffer allocatePage() {
-        ByteBuffer page = ByteBuffer.allocateDirect(PAGE_BYTES);
-        if (page.alignmentOffset(0, PAGE_ALIGNMENT_BYTES) != 0) {
-            page = ByteBuffer.allocateDirect(PAGE_BYTES + PAGE_ALIGNMENT_BYTES - 1)
-                    .alignedSlice(PAGE_ALIGNMENT_BYTES).limit(PAGE_BYTES).slice();
+        return allocateBuffer(PAGE_BYTES);
+    }
+
+    /** A zeroed, 8-byte aligned, little-endian direct buffer of exactly {@code lengthBytes}. */
+    static ByteBuffer allocateBuffer(int lengthBytes) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(lengthBytes);
+        if (buffer.alignmentOffset(0, PAGE_ALIGNMENT_BYTES) != 0) {
+            buffer = ByteBuffer.allocateDirect(lengthBytes + PAGE_ALIGNMENT_BYTES - 1)
+                    .alignedSlice(PAGE_ALIGNMENT_BYTES).limit(lengthBytes).slice();
         }
-        return page.order(ByteOrder.LITTLE_ENDIAN);
+        return buffer.order(ByteOrder.LITTLE_ENDIAN);
     }
 
     // ---------------------------------------------------------------- scalar access
@@ -61,20 +69,20 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     public final byte getI8(long address) {
         checkAccess(address, 1);
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
-        return page == null ? 0 : page.get((int) address & OFFSET_MASK);
+        return page == null ? 0 : page.get(offsetIn(address));
     }
 
     @Override
     public final void putI8(long address, byte value) {
         checkAccess(address, 1);
-        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, value);
+        committedPageAt(address >>> PAGE_SHIFT).put(offsetIn(address), value);
     }
 
     @Override
     public final short getI16(long address) {
         checkAccess(address, 2);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 2) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
             return (short) getBytesLE(address, 2);
         }
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
@@ -84,8 +92,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI16(long address, short value) {
         checkAccess(address, 2);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 2) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
             putBytesLE(address, value, 2);
             return;
         }
@@ -95,8 +103,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     public final int getI32(long address) {
         checkAccess(address, 4);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 4) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
             return (int) getBytesLE(address, 4);
         }
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
@@ -106,8 +114,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI32(long address, int value) {
         checkAccess(address, 4);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 4) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
             putBytesLE(address, value, 4);
             return;
         }
@@ -117,8 +125,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     public final long getI64(long address) {
         checkAccess(address, 8);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 8) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {
             return getBytesLE(address, 8);
         }
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
@@ -128,8 +136,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI64(long address, long value) {
         checkAccess(address, 8);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 8) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {
             putBytesLE(address, value, 8);
             return;
         }
@@ -164,13 +172,13 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
         if (page == null) {
             System.arraycopy(ZEROS, 0, dst, dstOffset, lengthBytes);
         } else {
-            page.get((int) address & OFFSET_MASK, dst, dstOffset, lengthBytes);
+            page.get(offsetIn(address), dst, dstOffset, lengthBytes);
         }
     }
 
     @Override
     final void writeSpan(long address, byte[] src, int srcOffset, int lengthBytes) {
-        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, src, srcOffset, lengthBytes);
+        committedPageAt(address >>> PAGE_SHIFT).put(offsetIn(address), src, srcOffset, lengthBytes);
     }
 
     @Override
@@ -180,7 +188,7 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
         if (page == null) {
             dst.put(ZEROS, 0, lengthBytes);
         } else {
-            dst.put(at, page, (int) address & OFFSET_MASK, lengthBytes);
+            dst.put(at, page, offsetIn(address), lengthBytes);
             dst.position(at + lengthBytes);
         }
     }
@@ -188,14 +196,14 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     final void writeSpan(long address, ByteBuffer src, int lengthBytes) {
         int at = src.position();
-        committedPageAt(address >>> PAGE_SHIFT).put((int) address & OFFSET_MASK, src, at, lengthBytes);
+        committedPageAt(address >>> PAGE_SHIFT).put(offsetIn(address), src, at, lengthBytes);
         src.position(at + lengthBytes);
     }
 
     @Override
     final void fillSpan(long address, int lengthBytes, byte value) {
         ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         int end = offset + lengthBytes;
         long pattern = (value & 0xFFL) * 0x0101_0101_0101_0101L;
         int at = offset;
@@ -213,8 +221,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     final void copySpan(long dstAddress, long srcAddress, int lengthBytes) {
         ByteBuffer src = pageAt(srcAddress >>> PAGE_SHIFT);
-        int srcOffset = (int) srcAddress & OFFSET_MASK;
-        int dstOffset = (int) dstAddress & OFFSET_MASK;
+        int srcOffset = offsetIn(srcAddress);
+        int dstOffset = offsetIn(dstAddress);
         if (src == null) {
             ByteBuffer dst = pageAt(dstAddress >>> PAGE_SHIFT);
             if (dst != null) {
@@ -223,9 +231,9 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
             return;
         }
         ByteBuffer dst = committedPageAt(dstAddress >>> PAGE_SHIFT);
-        if (dst == src) {
-            // Same page: copy through a temporary so overlap in either direction is memmove,
-            // without relying on how the JDK orders an in-buffer copy.
+        if (dst == src && Math.abs(dstOffset - srcOffset) < lengthBytes) {
+            // Overlapping spans of one buffer: copy through a temporary so overlap in either
+            // direction is memmove, without relying on how the JDK orders an in-buffer copy.
             byte[] staging = new byte[lengthBytes];
             src.get(srcOffset, staging, 0, lengthBytes);
             dst.put(dstOffset, staging, 0, lengthBytes);
@@ -239,18 +247,18 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     final int loadI32Atomic(long address) {
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
-        return page == null ? 0 : (int) I32.getVolatile(page, (int) address & OFFSET_MASK);
+        return page == null ? 0 : (int) I32.getVolatile(page, offsetIn(address));
     }
 
     @Override
     final void storeI32Atomic(long address, int value) {
-        I32.setVolatile(committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, value);
+        I32.setVolatile(committedPageAt(address >>> PAGE_SHIFT), offsetIn(address), value);
     }
 
     @Override
     final int rmwI32(long address, AtomicOp op, int operand) {
         ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         switch (op) {
             case ADD: return (int) I32.getAndAdd(page, offset, operand);
             case SUB: return (int) I32.getAndAdd(page, offset, -operand);
@@ -265,24 +273,24 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     final int compareExchangeI32(long address, int expected, int replacement) {
         return (int) I32.compareAndExchange(committedPageAt(address >>> PAGE_SHIFT),
-                (int) address & OFFSET_MASK, expected, replacement);
+                offsetIn(address), expected, replacement);
     }
 
     @Override
     final long loadI64Atomic(long address) {
         ByteBuffer page = pageAt(address >>> PAGE_SHIFT);
-        return page == null ? 0 : (long) I64.getVolatile(page, (int) address & OFFSET_MASK);
+        return page == null ? 0 : (long) I64.getVolatile(page, offsetIn(address));
     }
 
     @Override
     final void storeI64Atomic(long address, long value) {
-        I64.setVolatile(committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, value);
+        I64.setVolatile(committedPageAt(address >>> PAGE_SHIFT), offsetIn(address), value);
     }
 
     @Override
     final long rmwI64(long address, AtomicOp op, long operand) {
         ByteBuffer page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         switch (op) {
             case ADD: return (long) I64.getAndAdd(page, offset, operand);
             case SUB: return (long) I64.getAndAdd(page, offset, -operand);
@@ -297,6 +305,6 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
     @Override
     final long compareExchangeI64(long address, long expected, long replacement) {
         return (long) I64.compareAndExchange(committedPageAt(address >>> PAGE_SHIFT),
-                (int) address & OFFSET_MASK, expected, replacement);
+                offsetIn(address), expected, replacement);
     }
 }

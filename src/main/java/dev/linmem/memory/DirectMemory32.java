@@ -6,28 +6,27 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A wasm32 direct memory: a one-level table of direct page buffers.
+ * A wasm32 direct memory: a one-level table of wasm pages, each held in a direct buffer slab of
+ * one or more consecutive pages ({@link Slabs}).
  *
  * <h2>Layout</h2>
  * <pre>
  *   table: ByteBuffer[capacity]    capacity <= limitPages <= 65,536
- *          slot p = page p's direct buffer, or null (uncommitted, reads zero)
+ *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a),
+ *                   or null (uncommitted, reads zero)
  * </pre>
+ * Every slab starts 8-byte aligned, so every page in it does too.
  *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>{@code pages <= table.length <= limitPages}; slots at or above {@code pages} are null.</li>
  *   <li>A shared memory's table has {@code limitPages} slots from birth and is never replaced, so
  *       no thread can ever hold a stale table.</li>
+ *   <li>The slabs' own invariants ({@link Slabs}).</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
- * <ul>
- *   <li><b>Grow</b> (unshared): when the table is too small, copy its slots (references, never
- *       page contents) into one at least twice as large.</li>
- *   <li><b>Commit</b>: allocate a zeroed page and install it with a compare-and-set on the null
- *       slot; the loser of a race adopts the winner's page, so no write is ever lost.</li>
- * </ul>
+ * As {@link HeapMemory32}, with direct buffers.
  */
 final class DirectMemory32 extends DirectLinearMemory {
 
@@ -36,10 +35,17 @@ final class DirectMemory32 extends DirectLinearMemory {
     /** One slot per wasm page; replaced only when an unshared memory outgrows it. */
     private ByteBuffer[] table;
 
-    DirectMemory32(MemoryType type, long limitPages) {
-        super(type, limitPages);
+    /** The slabs behind the table; guarded by the table lock. */
+    private final Slabs<ByteBuffer> slabs;
+
+    /** @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one) */
+    DirectMemory32(MemoryType type, long limitPages, int slabShift) {
+        super(type, limitPages, (PAGE_BYTES << slabShift) - 1);
         long slots = type.shared() ? limitPages : Math.min(limitPages, Math.max(type.initialPages(), MIN_TABLE_SLOTS));
         this.table = new ByteBuffer[(int) slots];
+        this.slabs = new Slabs<>(slabShift, limitPages, table.length, new ByteBuffer[0],
+                DirectLinearMemory::allocateBuffer,
+                (slab, offset, lengthBytes) -> slab.put(offset, ZEROS, 0, lengthBytes));
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;
     }
 
@@ -55,20 +61,18 @@ final class DirectMemory32 extends DirectLinearMemory {
     }
 
     private ByteBuffer commit(int pageIndex) {
-        ByteBuffer fresh = allocatePage();
-        ByteBuffer witness = (ByteBuffer) SLOT.compareAndExchange(table, pageIndex, (ByteBuffer) null, fresh);
-        if (witness != null) {
-            return witness;
+        synchronized (tableLock()) {
+            return slabs.commit(table, pageIndex, this::countCommit);
         }
-        countCommit();
-        return fresh;
     }
 
     @Override
     void reserveTable(long oldPages, long newPages) {
         if (newPages > table.length) {
             check(!type().shared(), "a shared memory's table is never replaced");
-            table = Arrays.copyOf(table, grownCapacity(table.length, newPages, limitPages));
+            ByteBuffer[] grown = Arrays.copyOf(table, grownCapacity(table.length, newPages, limitPages));
+            slabs.reserve(grown.length);
+            table = grown;
         }
     }
 
@@ -79,7 +83,7 @@ final class DirectMemory32 extends DirectLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
-        return SLOT.getAndSet(table, (int) pageIndex, (ByteBuffer) null) != null;
+        return slabs.release(table, (int) pageIndex);
     }
 
     @Override
@@ -98,11 +102,9 @@ final class DirectMemory32 extends DirectLinearMemory {
         check(table.length >= pages && table.length <= limitPages,
                 "table slots " + table.length + " outside [" + pages + ", " + limitPages + "]");
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
-        for (int p = 0; p < table.length; p++) {
-            ByteBuffer page = table[p];
-            if (page != null && (p >= pages || page.capacity() != PAGE_BYTES)) {
-                fail("bad page buffer at page " + p);
-            }
+        for (int p = (int) pages; p < table.length; p++) {
+            check(table[p] == null, "committed page " + p + " at or above the size " + pages);
         }
+        slabs.check(table, ByteBuffer::capacity);
     }
 }

@@ -47,14 +47,17 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
         }
     }
 
-    HeapLinearMemory(MemoryType type, long limitPages) {
-        super(type, Backing.HEAP, limitPages);
+    HeapLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask) {
+        super(type, Backing.HEAP, limitPages, bufferOffsetMask);
     }
 
-    /** The page's buffer, or {@code null} while it is uncommitted. {@code pageIndex} is below the size. */
+    /**
+     * The buffer holding the page (its own, or the slab it shares; index it with {@link #offsetIn}),
+     * or {@code null} while the page is uncommitted. {@code pageIndex} is below the size.
+     */
     abstract byte[] pageAt(long pageIndex);
 
-    /** The page's buffer, allocating (committing) it if needed. {@code pageIndex} is below the size. */
+    /** The buffer holding the page, committing the page first if needed. {@code pageIndex} is below the size. */
     abstract byte[] committedPageAt(long pageIndex);
 
     private static Object atomicLock(long address) {
@@ -67,20 +70,20 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     public final byte getI8(long address) {
         checkAccess(address, 1);
         byte[] page = pageAt(address >>> PAGE_SHIFT);
-        return page == null ? 0 : page[(int) address & OFFSET_MASK];
+        return page == null ? 0 : page[offsetIn(address)];
     }
 
     @Override
     public final void putI8(long address, byte value) {
         checkAccess(address, 1);
-        committedPageAt(address >>> PAGE_SHIFT)[(int) address & OFFSET_MASK] = value;
+        committedPageAt(address >>> PAGE_SHIFT)[offsetIn(address)] = value;
     }
 
     @Override
     public final short getI16(long address) {
         checkAccess(address, 2);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 2) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
             return (short) getBytesLE(address, 2);
         }
         byte[] page = pageAt(address >>> PAGE_SHIFT);
@@ -90,8 +93,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI16(long address, short value) {
         checkAccess(address, 2);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 2) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
             putBytesLE(address, value, 2);
             return;
         }
@@ -101,8 +104,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     public final int getI32(long address) {
         checkAccess(address, 4);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 4) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
             return (int) getBytesLE(address, 4);
         }
         byte[] page = pageAt(address >>> PAGE_SHIFT);
@@ -112,8 +115,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI32(long address, int value) {
         checkAccess(address, 4);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 4) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
             putBytesLE(address, value, 4);
             return;
         }
@@ -123,8 +126,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     public final long getI64(long address) {
         checkAccess(address, 8);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 8) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {
             return getBytesLE(address, 8);
         }
         byte[] page = pageAt(address >>> PAGE_SHIFT);
@@ -134,8 +137,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     public final void putI64(long address, long value) {
         checkAccess(address, 8);
-        int offset = (int) address & OFFSET_MASK;
-        if (offset > PAGE_BYTES - 8) {
+        int offset = offsetIn(address);
+        if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {
             putBytesLE(address, value, 8);
             return;
         }
@@ -170,13 +173,13 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
         if (page == null) {
             Arrays.fill(dst, dstOffset, dstOffset + lengthBytes, (byte) 0);
         } else {
-            System.arraycopy(page, (int) address & OFFSET_MASK, dst, dstOffset, lengthBytes);
+            System.arraycopy(page, offsetIn(address), dst, dstOffset, lengthBytes);
         }
     }
 
     @Override
     final void writeSpan(long address, byte[] src, int srcOffset, int lengthBytes) {
-        System.arraycopy(src, srcOffset, committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, lengthBytes);
+        System.arraycopy(src, srcOffset, committedPageAt(address >>> PAGE_SHIFT), offsetIn(address), lengthBytes);
     }
 
     @Override
@@ -185,25 +188,25 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
         if (page == null) {
             dst.put(ZEROS, 0, lengthBytes);
         } else {
-            dst.put(page, (int) address & OFFSET_MASK, lengthBytes);
+            dst.put(page, offsetIn(address), lengthBytes);
         }
     }
 
     @Override
     final void writeSpan(long address, ByteBuffer src, int lengthBytes) {
-        src.get(committedPageAt(address >>> PAGE_SHIFT), (int) address & OFFSET_MASK, lengthBytes);
+        src.get(committedPageAt(address >>> PAGE_SHIFT), offsetIn(address), lengthBytes);
     }
 
     @Override
     final void fillSpan(long address, int lengthBytes, byte value) {
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         Arrays.fill(committedPageAt(address >>> PAGE_SHIFT), offset, offset + lengthBytes, value);
     }
 
     @Override
     final void copySpan(long dstAddress, long srcAddress, int lengthBytes) {
         byte[] src = pageAt(srcAddress >>> PAGE_SHIFT);
-        int dstOffset = (int) dstAddress & OFFSET_MASK;
+        int dstOffset = offsetIn(dstAddress);
         if (src == null) {
             byte[] dst = pageAt(dstAddress >>> PAGE_SHIFT);
             if (dst != null) {
@@ -211,7 +214,7 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
             }
             return;
         }
-        System.arraycopy(src, (int) srcAddress & OFFSET_MASK,
+        System.arraycopy(src, offsetIn(srcAddress),
                 committedPageAt(dstAddress >>> PAGE_SHIFT), dstOffset, lengthBytes);
     }
 
@@ -221,7 +224,7 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     final int loadI32Atomic(long address) {
         synchronized (atomicLock(address)) {
             byte[] page = pageAt(address >>> PAGE_SHIFT);
-            return page == null ? 0 : (int) I32.get(page, (int) address & OFFSET_MASK);
+            return page == null ? 0 : (int) I32.get(page, offsetIn(address));
         }
     }
 
@@ -229,14 +232,14 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     final void storeI32Atomic(long address, int value) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
         synchronized (atomicLock(address)) {
-            I32.set(page, (int) address & OFFSET_MASK, value);
+            I32.set(page, offsetIn(address), value);
         }
     }
 
     @Override
     final int rmwI32(long address, AtomicOp op, int operand) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         synchronized (atomicLock(address)) {
             int old = (int) I32.get(page, offset);
             I32.set(page, offset, op.apply(old, operand));
@@ -247,7 +250,7 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     final int compareExchangeI32(long address, int expected, int replacement) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         synchronized (atomicLock(address)) {
             int old = (int) I32.get(page, offset);
             if (old == expected) {
@@ -261,7 +264,7 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     final long loadI64Atomic(long address) {
         synchronized (atomicLock(address)) {
             byte[] page = pageAt(address >>> PAGE_SHIFT);
-            return page == null ? 0 : (long) I64.get(page, (int) address & OFFSET_MASK);
+            return page == null ? 0 : (long) I64.get(page, offsetIn(address));
         }
     }
 
@@ -269,14 +272,14 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     final void storeI64Atomic(long address, long value) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
         synchronized (atomicLock(address)) {
-            I64.set(page, (int) address & OFFSET_MASK, value);
+            I64.set(page, offsetIn(address), value);
         }
     }
 
     @Override
     final long rmwI64(long address, AtomicOp op, long operand) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         synchronized (atomicLock(address)) {
             long old = (long) I64.get(page, offset);
             I64.set(page, offset, op.apply(old, operand));
@@ -287,7 +290,7 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
     @Override
     final long compareExchangeI64(long address, long expected, long replacement) {
         byte[] page = committedPageAt(address >>> PAGE_SHIFT);
-        int offset = (int) address & OFFSET_MASK;
+        int offset = offsetIn(address);
         synchronized (atomicLock(address)) {
             long old = (long) I64.get(page, offset);
             if (old == expected) {

@@ -5,27 +5,34 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * A wasm32 heap memory: a one-level table of {@code byte[]} pages.
+ * A wasm32 heap memory: a one-level table of wasm pages, each held in a {@code byte[]} slab of
+ * one or more consecutive pages ({@link Slabs}).
  *
  * <h2>Layout</h2>
  * <pre>
  *   table: byte[capacity][]      capacity <= limitPages <= 65,536
- *          slot p = page p's byte[PAGE_BYTES], or null (uncommitted, reads zero)
+ *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a),
+ *                   or null (uncommitted, reads zero)
  * </pre>
+ * With one-page slabs (memories created with fewer than 32 pages) slot p is page p's own
+ * {@code byte[PAGE_BYTES]}.
  *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>{@code pages <= table.length <= limitPages}; slots at or above {@code pages} are null.</li>
  *   <li>A shared memory's table has {@code limitPages} slots from birth and is never replaced, so
  *       no thread can ever hold a stale table.</li>
+ *   <li>The slabs' own invariants ({@link Slabs}).</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
  * <ul>
  *   <li><b>Grow</b> (unshared): when the table is too small, copy its slots (references, never
  *       page contents) into one at least twice as large.</li>
- *   <li><b>Commit</b>: allocate a zeroed page and install it with a compare-and-set on the null
- *       slot; the loser of a race adopts the winner's page, so no write is ever lost.</li>
+ *   <li><b>Commit</b>: under the table lock, {@link Slabs#commit}: the page's slot gets its slab
+ *       (allocated zeroed if it is the slab's first page); a racing writer finds the slot set and
+ *       uses it, so no write is ever lost.</li>
+ *   <li><b>Release</b>: under the table lock, {@link Slabs#release}.</li>
  * </ul>
  */
 final class HeapMemory32 extends HeapLinearMemory {
@@ -35,10 +42,16 @@ final class HeapMemory32 extends HeapLinearMemory {
     /** One slot per wasm page; replaced only when an unshared memory outgrows it. */
     private byte[][] table;
 
-    HeapMemory32(MemoryType type, long limitPages) {
-        super(type, limitPages);
+    /** The slabs behind the table; guarded by the table lock. */
+    private final Slabs<byte[]> slabs;
+
+    /** @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one) */
+    HeapMemory32(MemoryType type, long limitPages, int slabShift) {
+        super(type, limitPages, (PAGE_BYTES << slabShift) - 1);
         long slots = type.shared() ? limitPages : Math.min(limitPages, Math.max(type.initialPages(), MIN_TABLE_SLOTS));
         this.table = new byte[(int) slots][];
+        this.slabs = new Slabs<>(slabShift, limitPages, table.length, new byte[0][], byte[]::new,
+                (slab, offset, lengthBytes) -> Arrays.fill(slab, offset, offset + lengthBytes, (byte) 0));
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;
     }
 
@@ -54,20 +67,18 @@ final class HeapMemory32 extends HeapLinearMemory {
     }
 
     private byte[] commit(int pageIndex) {
-        byte[] fresh = new byte[PAGE_BYTES];
-        byte[] witness = (byte[]) SLOT.compareAndExchange(table, pageIndex, (byte[]) null, fresh);
-        if (witness != null) {
-            return witness;
+        synchronized (tableLock()) {
+            return slabs.commit(table, pageIndex, this::countCommit);
         }
-        countCommit();
-        return fresh;
     }
 
     @Override
     void reserveTable(long oldPages, long newPages) {
         if (newPages > table.length) {
             check(!type().shared(), "a shared memory's table is never replaced");
-            table = Arrays.copyOf(table, grownCapacity(table.length, newPages, limitPages));
+            byte[][] grown = Arrays.copyOf(table, grownCapacity(table.length, newPages, limitPages));
+            slabs.reserve(grown.length);
+            table = grown;
         }
     }
 
@@ -78,7 +89,7 @@ final class HeapMemory32 extends HeapLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
-        return SLOT.getAndSet(table, (int) pageIndex, (byte[]) null) != null;
+        return slabs.release(table, (int) pageIndex);
     }
 
     @Override
@@ -97,11 +108,9 @@ final class HeapMemory32 extends HeapLinearMemory {
         check(table.length >= pages && table.length <= limitPages,
                 "table slots " + table.length + " outside [" + pages + ", " + limitPages + "]");
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
-        for (int p = 0; p < table.length; p++) {
-            byte[] page = table[p];
-            if (page != null && (p >= pages || page.length != PAGE_BYTES)) {
-                fail("bad page buffer at page " + p);
-            }
+        for (int p = (int) pages; p < table.length; p++) {
+            check(table[p] == null, "committed page " + p + " at or above the size " + pages);
         }
+        slabs.check(table, slab -> slab.length);
     }
 }

@@ -6,6 +6,7 @@ public final class LinearMemoryBuilder {
     private final MemoryType type;
     private Backing backing = Backing.HEAP;
     private long hostLimitPages = 1L << 18; // 16 GiB; see hostLimitPages(long)
+    private int slabShift = -1; // chosen from the type unless a test sets it
 
     LinearMemoryBuilder(MemoryType type) {
         if (type == null) {
@@ -36,6 +37,19 @@ public final class LinearMemoryBuilder {
         return this;
     }
 
+    /**
+     * Overrides the slab size of a wasm32 memory ({@code 2^slabShift} wasm pages per host buffer,
+     * see {@code Slabs}), which is otherwise chosen from the type's initial size; package-private,
+     * so that tests can cover multi-page slabs with small memories.
+     */
+    LinearMemoryBuilder slabShift(int slabShift) {
+        if (slabShift < 0 || slabShift > Slabs.MAX_SLAB_SHIFT) {
+            throw new IllegalArgumentException("slabShift " + slabShift + " outside [0, " + Slabs.MAX_SLAB_SHIFT + "]");
+        }
+        this.slabShift = slabShift;
+        return this;
+    }
+
     public MemoryType type() {
         return type;
     }
@@ -59,8 +73,9 @@ public final class LinearMemoryBuilder {
     }
 
     /**
-     * Creates the memory: wasm32 memories get a one-level page table, memory64 memories a
-     * two-level one; the backing picks heap or direct page buffers.
+     * Creates the memory: wasm32 memories get a one-level page table whose pages live in slabs of
+     * one or more pages (chosen from the initial size, see {@code Slabs}), memory64 memories a
+     * two-level one with one buffer per page; the backing picks heap or direct buffers.
      *
      * @throws IllegalArgumentException if the type's initial pages exceed {@link #limitPages()}
      */
@@ -71,11 +86,12 @@ public final class LinearMemoryBuilder {
                     + " exceed the host limit of " + limitPages + " pages");
         }
         boolean wasm32 = type.addressType() == AddressType.I32;
+        int shift = slabShift >= 0 ? slabShift : Slabs.slabShiftFor(type);
         switch (backing) {
             case HEAP:
-                return wasm32 ? new HeapMemory32(type, limitPages) : new HeapMemory64(type, limitPages);
+                return wasm32 ? new HeapMemory32(type, limitPages, shift) : new HeapMemory64(type, limitPages);
             case DIRECT:
-                return wasm32 ? new DirectMemory32(type, limitPages) : new DirectMemory64(type, limitPages);
+                return wasm32 ? new DirectMemory32(type, limitPages, shift) : new DirectMemory64(type, limitPages);
             default:
                 throw new AssertionError(backing);
         }

@@ -20,12 +20,20 @@ abstract class LinearMemoryContract {
     private final AddressType addressType;
     private final Backing backing;
     private final boolean shared;
+    /** log2 of the wasm pages per slab for wasm32 kinds, or -1 for the builder's own choice. */
+    private final int slabShift;
     private LinearMemory lastCreated;
 
     LinearMemoryContract(AddressType addressType, Backing backing, boolean shared) {
+        this(addressType, backing, shared, -1);
+    }
+
+    /** A wasm32 kind whose pages live in slabs of {@code 2^slabShift} pages, even in small memories. */
+    LinearMemoryContract(AddressType addressType, Backing backing, boolean shared, int slabShift) {
         this.addressType = addressType;
         this.backing = backing;
         this.shared = shared;
+        this.slabShift = slabShift;
     }
 
     /** A memory of this contract's kind; a shared memory without a maximum gets its address type's bound. */
@@ -53,7 +61,8 @@ abstract class LinearMemoryContract {
             max = addressType == AddressType.I32 ? AddressType.I32.maxPages() : 1L << 18;
         }
         MemoryType type = new MemoryType(initialPages, max, addressType, shared);
-        return LinearMemory.builder(type).backing(backing);
+        LinearMemoryBuilder builder = LinearMemory.builder(type).backing(backing);
+        return slabShift < 0 ? builder : builder.slabShift(slabShift);
     }
 
     LinearMemory memory(long initialPages) {

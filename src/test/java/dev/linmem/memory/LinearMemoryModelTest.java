@@ -28,7 +28,7 @@ class LinearMemoryModelTest {
     /** The memory's maximum; the model is a byte array this large. */
     private static final int MAX_PAGES = 5;
 
-    /** Steps per seed; three seeds per kind, five kinds: 36,000 ops per run. */
+    /** Steps per seed; three seeds per kind, seven kinds: 50,400 ops per run. */
     private static final int STEPS = 2_400;
 
     /** Every this many steps the invariant compares the whole memory with the model. */
@@ -36,19 +36,25 @@ class LinearMemoryModelTest {
 
     static List<Arguments> kinds() {
         return List.of(
-                Arguments.of(AddressType.I32, Backing.HEAP, false),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false),
-                Arguments.of(AddressType.I32, Backing.HEAP, true),
-                Arguments.of(AddressType.I32, Backing.DIRECT, true),
-                Arguments.of(AddressType.I64, Backing.HEAP, false));
+                Arguments.of(AddressType.I32, Backing.HEAP, false, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, true, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, -1),
+                Arguments.of(AddressType.I64, Backing.HEAP, false, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, 2));
     }
 
+    /** {@code slabShift} -1 lets the builder choose (one-page slabs at this size); 1 and 2 share slabs of 2 and 4 pages, the last one cut by the maximum. */
     @ParameterizedTest
     @MethodSource("kinds")
-    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared) {
+    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared, int slabShift) {
         MemoryType type = new MemoryType(1, MAX_PAGES, addressType, shared);
-        long applied = ModelCheck.<Ctx>of("LinearMemory " + addressType + " " + backing + (shared ? " shared" : ""),
-                        () -> new Ctx(LinearMemory.create(type, backing)))
+        LinearMemoryBuilder builder = LinearMemory.builder(type).backing(backing);
+        LinearMemoryBuilder configured = slabShift < 0 ? builder : builder.slabShift(slabShift);
+        long applied = ModelCheck.<Ctx>of("LinearMemory " + addressType + " " + backing + (shared ? " shared" : "")
+                                + (slabShift < 0 ? "" : " slabShift " + slabShift),
+                        () -> new Ctx(configured.build()))
                 .op(3, (r, c) -> new Grow(r.nextInt(3)))
                 .op(8, (r, c) -> new Put(width(r), r.nextLong(), r.nextLong()))
                 .op(8, (r, c) -> new Get(width(r), r.nextLong()))

@@ -1,0 +1,209 @@
+package dev.linmem.memory;
+
+import static dev.linmem.memory.LinearMemory.PAGE_BYTES;
+import static dev.linmem.memory.LinearMemory.PAGE_SHIFT;
+
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.function.IntFunction;
+
+/**
+ * The slabs behind a wasm32 page table ({@link HeapMemory32}, {@link DirectMemory32}): host
+ * buffers of several consecutive wasm pages, so that a memory of N pages touches N / slabPages
+ * buffers instead of N.
+ *
+ * <h2>Why</h2>
+ * Every access reads the buffer's own header (a {@code byte[]}'s length, a direct buffer's
+ * address and limit) for the bounds check of its view handle. With one buffer per 64 KiB page
+ * those headers lie 64 KiB apart, so a random access over a large memory misses the cache and the
+ * TLB twice (header, then data) where a single {@code ByteBuffer} misses once: that made random
+ * reads over 64 MiB cost twice the plain buffer's. A slab of 64 pages puts 64 pages behind one
+ * header, and the few headers stay cached.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ *   page table: [ S0 ][null][ S0 ][ S0 ][null][null][ S1 ][null] ...  one slot per wasm page
+ *                  \_________\_____\                  |
+ *   slabs:      [ S0 ][ S1 ][null] ...                   one slot per slab of slabPages pages
+ *   slab s:     pages s * slabPages .. (s + 1) * slabPages - 1, in address order;
+ *               page p at byte (p & (slabPages - 1)) * PAGE_BYTES, so the byte of address a
+ *               is at (int) a & (slabBytes - 1)
+ * </pre>
+ * A page's table slot holds its slab once the page is committed and {@code null} before; a page
+ * is committed (counted in the statistics, read from its slab) only through its own slot, so
+ * commit stays per wasm page even though the host allocates per slab.
+ *
+ * <h2>Invariants</h2>
+ * <ol>
+ *   <li>A non-null table slot {@code p} holds {@code slabs[p >>> slabShift]}.</li>
+ *   <li>{@code slabs[s]} is non-null iff some page of slab {@code s} is committed; its length is
+ *       {@link #slabBytes(int)}.</li>
+ *   <li>Bit {@code i} of {@code dirtyPages[s]} is set only when page {@code i} of a live slab
+ *       {@code s} is uncommitted; an uncommitted page of a live slab whose bit is clear holds
+ *       zeros.</li>
+ * </ol>
+ *
+ * <h2>Algorithm</h2>
+ * All of these run under the memory's table lock; only the table slot is read without it.
+ * <ol>
+ *   <li><b>Commit</b> page p: if its slot is set, return it (another thread won). Else take slab
+ *       s = p >>> slabShift, allocating it (zeroed) if null; if the page's dirty bit is set, zero
+ *       its 64 KiB and clear the bit; then publish the slab in the page's slot with a release
+ *       store, so a reader that sees the slot sees the zeros.</li>
+ *   <li><b>Release</b> page p (discard, or a zero fill of a whole page): null its slot; if no
+ *       other page of the slab is committed, drop the slab (its memory goes back to the host) and
+ *       its dirty bits, else set the page's dirty bit (its bytes stay until it is committed
+ *       again, which costs the same 64 KiB clear as allocating a fresh page). A thread racing a
+ *       release may still write into the old bytes: the write is then ordered before the release,
+ *       or after it and before the next commit, both of which wasm allows for racing plain
+ *       accesses.</li>
+ *   <li><b>Grow</b> (unshared): when the page table doubles, the slab array and the dirty bits
+ *       grow with it (references only).</li>
+ * </ol>
+ *
+ * @param <B> the buffer type: {@code byte[]} or a direct {@code ByteBuffer}
+ */
+final class Slabs<B> {
+
+    /** Most wasm pages in one slab: 64 pages = 4 MiB, the largest host allocation one first write may cause. */
+    static final int MAX_SLAB_SHIFT = 6;
+
+    /**
+     * A slab covers at most this fraction of the initial size, so a memory's first write never
+     * allocates more than 1/16 of the memory it was created with (a memory of fewer than 32 initial
+     * pages gets one-page slabs: one buffer per page).
+     */
+    static final int SLABS_PER_INITIAL_SIZE = 16;
+
+    /** Zeroes {@code lengthBytes} of a buffer from {@code offset}. */
+    interface Clear<B> {
+        void clear(B buffer, int offset, int lengthBytes);
+    }
+
+    /** log2 of the wasm pages per slab. */
+    final int slabShift;
+
+    private final long limitPages;
+    private final IntFunction<B> allocate;
+    private final Clear<B> clear;
+    private B[] slabs;
+    private long[] dirtyPages;
+
+    /**
+     * @param emptySlabs an empty array of the buffer type, sized for {@code tableSlots} pages
+     * @param allocate   returns a zeroed buffer of the given number of bytes
+     */
+    Slabs(int slabShift, long limitPages, int tableSlots, B[] emptySlabs, IntFunction<B> allocate, Clear<B> clear) {
+        this.slabShift = slabShift;
+        this.limitPages = limitPages;
+        this.allocate = allocate;
+        this.clear = clear;
+        this.slabs = Arrays.copyOf(emptySlabs, slabsFor(tableSlots));
+        this.dirtyPages = new long[slabs.length];
+    }
+
+    /**
+     * The slab size for a memory of this type: the largest power of two of pages not above
+     * {@code initialPages / SLABS_PER_INITIAL_SIZE}, between 1 and 2^{@link #MAX_SLAB_SHIFT}.
+     */
+    static int slabShiftFor(MemoryType type) {
+        long pages = Math.max(1, type.initialPages() / SLABS_PER_INITIAL_SIZE);
+        return Math.min(MAX_SLAB_SHIFT, 63 - Long.numberOfLeadingZeros(pages));
+    }
+
+    int slabPages() {
+        return 1 << slabShift;
+    }
+
+    /** Mask of an address's byte offset inside its slab. */
+    int offsetMask() {
+        return (PAGE_BYTES << slabShift) - 1;
+    }
+
+    private int slabsFor(int pages) {
+        return (int) (((long) pages + slabPages() - 1) >>> slabShift);
+    }
+
+    /** Bytes of slab {@code s}: {@code slabPages} pages, fewer for a last slab cut by the limit. */
+    int slabBytes(int s) {
+        long firstPage = (long) s << slabShift;
+        return (int) (Math.min(slabPages(), limitPages - firstPage) << PAGE_SHIFT);
+    }
+
+    /** Makes room for a page table of {@code tableSlots} slots (never shrinks). */
+    void reserve(int tableSlots) {
+        int needed = slabsFor(tableSlots);
+        if (needed > slabs.length) {
+            slabs = Arrays.copyOf(slabs, needed);
+            dirtyPages = Arrays.copyOf(dirtyPages, needed);
+        }
+    }
+
+    /**
+     * Commits {@code page} of {@code table} (step 1 of the Algorithm); returns the slab now in its
+     * slot, which may have been installed by another thread. Call under the table lock.
+     */
+    B commit(B[] table, int page, Runnable countCommit) {
+        B installed = table[page];
+        if (installed != null) {
+            return installed;
+        }
+        int s = page >>> slabShift;
+        long bit = 1L << (page & (slabPages() - 1));
+        B slab = slabs[s];
+        if (slab == null) {
+            slab = allocate.apply(slabBytes(s));
+            slabs[s] = slab;
+        } else if ((dirtyPages[s] & bit) != 0) {
+            clear.clear(slab, (page & (slabPages() - 1)) << PAGE_SHIFT, PAGE_BYTES);
+            dirtyPages[s] &= ~bit;
+        }
+        VarHandle.releaseFence();
+        table[page] = slab;
+        countCommit.run();
+        return slab;
+    }
+
+    /** Releases {@code page} (step 2 of the Algorithm); returns whether it was committed. Call under the table lock. */
+    boolean release(B[] table, int page) {
+        if (table[page] == null) {
+            return false;
+        }
+        table[page] = null;
+        int s = page >>> slabShift;
+        int first = s << slabShift;
+        int end = Math.min(first + slabPages(), table.length);
+        for (int p = first; p < end; p++) {
+            if (table[p] != null) {
+                dirtyPages[s] |= 1L << (page - first);
+                return true;
+            }
+        }
+        slabs[s] = null;
+        dirtyPages[s] = 0;
+        return true;
+    }
+
+    /** Checks the Invariants against {@code table} (for {@code checkInvariants}); {@code length} gives a buffer's bytes. */
+    void check(B[] table, java.util.function.ToIntFunction<B> length) {
+        AbstractLinearMemory.check(slabs.length == slabsFor(table.length),
+                "slab slots " + slabs.length + " do not match table slots " + table.length);
+        for (int s = 0; s < slabs.length; s++) {
+            int first = s << slabShift;
+            int end = Math.min(first + slabPages(), table.length);
+            boolean anyCommitted = false;
+            for (int p = first; p < end; p++) {
+                if (table[p] != null) {
+                    anyCommitted = true;
+                    AbstractLinearMemory.check(table[p] == slabs[s], "page " + p + " is not in its slab " + s);
+                    AbstractLinearMemory.check((dirtyPages[s] & (1L << (p - first))) == 0,
+                            "committed page " + p + " is marked dirty");
+                }
+            }
+            AbstractLinearMemory.check(anyCommitted == (slabs[s] != null), "slab " + s + " live without committed pages or missing");
+            AbstractLinearMemory.check(slabs[s] != null || dirtyPages[s] == 0, "dropped slab " + s + " has dirty bits");
+            AbstractLinearMemory.check(slabs[s] == null || length.applyAsInt(slabs[s]) == slabBytes(s),
+                    "slab " + s + " has the wrong length");
+        }
+    }
+}
