@@ -227,7 +227,7 @@ public final class AddressSpace implements MemoryMapper {
         } else if (touchesHeap(start, end)) {
             return EPERM.result();
         }
-        if (set.countAfterCarve(start, end) + 1 > maxMappingCount || !ensureMemory(end)) {
+        if (carveWouldExceedLimit(start, end, 1) || !ensureMemory(end)) {
             return ENOMEM.result();
         }
         if (set.intersectsReservation(start, end)) {
@@ -300,7 +300,7 @@ public final class AddressSpace implements MemoryMapper {
             if (start < set.basePage() || touchesHeap(start, end)) {
                 return EPERM.result();
             }
-            if (set.countAfterCarve(start, end) > maxMappingCount) {
+            if (carveWouldExceedLimit(start, end, 0)) {
                 return ENOMEM.result();
             }
             unmapPages(start, end, zeroing);
@@ -376,7 +376,7 @@ public final class AddressSpace implements MemoryMapper {
         if (touchesHeap(cutStart, oldEnd)) {
             return EPERM.result();
         }
-        if (set.countAfterCarve(cutStart, oldEnd) > maxMappingCount) {
+        if (carveWouldExceedLimit(cutStart, oldEnd, 0)) {
             return ENOMEM.result();
         }
         unmapPages(cutStart, oldEnd, zeroing);
@@ -479,6 +479,16 @@ public final class AddressSpace implements MemoryMapper {
             movedGrowths++;
         }
         return target << pageShift;
+    }
+
+    /**
+     * True when carving {@code [start, end)} and then adding {@code added} mappings would exceed
+     * the map-count limit. A carve adds at most one mapping (a split), so the exact count is
+     * looked up only near the limit.
+     */
+    private boolean carveWouldExceedLimit(long start, long end, int added) {
+        return (long) set.count() + 1 + added > maxMappingCount
+                && (long) set.countAfterCarve(start, end) + added > maxMappingCount;
     }
 
     /** The count after carving {@code [s1, e1)} and (unless s2 is -1) {@code [s2, e2)}, which are disjoint. */

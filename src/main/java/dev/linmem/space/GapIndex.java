@@ -38,11 +38,12 @@ import java.util.List;
  * <h2>Algorithm</h2>
  * <ol>
  *   <li>occupy(s, e): the floor of s by address is the gap containing s; check it covers e,
- *       shorten it to its part before s (or remove it when s is its start), and insert its part
- *       after e.</li>
+ *       shorten it to its part before s and insert its part after e; when s is its start, move
+ *       its start to e instead (one {@code rekey}), or remove it when nothing is left.</li>
  *   <li>release(s, e): one floor lookup at e - 1 finds the gap before (it must end at or before
- *       s) and, one step along the leaf chain, the gap after; lengthen the gap ending at s, or
- *       insert a new one, and absorb the gap starting at e.</li>
+ *       s) and, one step along the leaf chain, the gap after; lengthen the gap ending at s (and
+ *       drop the gap at e into it), else move the start of the gap at e down to s, else insert
+ *       a new gap.</li>
  *   <li>lowestFit(n, a): descend the address tree along subtrees whose longest gap has at least
  *       n pages; the first gap where an a-aligned run of n pages fits wins. Gaps that are long
  *       enough but fail only by alignment are examined at most {@link #ALIGNED_PROBES} times,
@@ -134,11 +135,13 @@ final class GapIndex {
         long gapEnd = c.end();
         if (gapStart < startPage) {
             resizeGap(gapStart, gapEnd, startPage);
+            if (endPage < gapEnd) {
+                insertGap(endPage, gapEnd);
+            }
+        } else if (endPage < gapEnd) {
+            moveGap(gapStart, gapEnd, endPage, gapEnd); // the gap loses its first pages
         } else {
             removeGap(gapStart, gapEnd);
-        }
-        if (endPage < gapEnd) {
-            insertGap(endPage, gapEnd);
         }
     }
 
@@ -163,15 +166,15 @@ final class GapIndex {
             onAfter = byAddress.first(c);
         }
         long afterEnd = onAfter && c.key() == endPage ? c.end() : -1;
-        long end = endPage;
-        if (afterEnd >= 0) {
-            removeGap(endPage, afterEnd);
-            end = afterEnd;
-        }
         if (beforeEnd == startPage) {
-            resizeGap(beforeStart, beforeEnd, end);
+            if (afterEnd >= 0) {
+                removeGap(endPage, afterEnd);
+            }
+            resizeGap(beforeStart, beforeEnd, Math.max(endPage, afterEnd));
+        } else if (afterEnd >= 0) {
+            moveGap(endPage, afterEnd, startPage, afterEnd); // the gap after absorbs the range
         } else {
-            insertGap(startPage, end);
+            insertGap(startPage, endPage);
         }
     }
 
@@ -362,6 +365,14 @@ final class GapIndex {
         sizeRemove(startPage, oldEndPage - startPage);
         sizeAdd(startPage, newEndPage - startPage);
         freePages += newEndPage - oldEndPage;
+    }
+
+    /** The gap {@code [oldStartPage, oldEndPage)} becomes {@code [newStartPage, newEndPage)}, passing no other gap. */
+    private void moveGap(long oldStartPage, long oldEndPage, long newStartPage, long newEndPage) {
+        byAddress.rekey(oldStartPage, newStartPage, newEndPage);
+        sizeRemove(oldStartPage, oldEndPage - oldStartPage);
+        sizeAdd(newStartPage, newEndPage - newStartPage);
+        freePages += (newEndPage - newStartPage) - (oldEndPage - oldStartPage);
     }
 
     private void sizeAdd(long startPage, long pages) {

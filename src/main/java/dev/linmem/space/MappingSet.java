@@ -463,20 +463,20 @@ final class MappingSet {
 
     /** Merges touching mappings by the merge rule, from the one before startPage to the one at endPage. */
     private void mergeFrom(long startPage, long endPage) {
-        Mapping m = byStart.lowerValue(startPage);
-        if (m == null) {
-            m = nextMappingFrom(startPage);
-        }
-        while (m != null && m.startPage() <= endPage) {
-            Mapping next = nextMappingFrom(m.endPage());
-            if (next != null && m.mergesWith(next)) {
-                remove(m);
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
+        boolean ok = byStart.lower(startPage, c) || byStart.ceiling(startPage, c);
+        while (ok && c.key() <= endPage) {
+            Mapping m = c.value();
+            if (!c.next()) {
+                return;
+            }
+            Mapping next = c.value();
+            if (m.mergesWith(next)) {
                 remove(next);
                 Mapping merged = m.withRange(m.startPage(), next.endPage());
-                put(merged);
-                m = merged;
-            } else {
-                m = next;
+                byStart.put(merged.startPage(), merged.endPage(), merged);
+                mappedPages += next.pageCount();
+                ok = byStart.floor(merged.startPage(), c); // the cursor is stale after the change
             }
         }
     }

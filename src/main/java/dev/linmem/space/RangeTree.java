@@ -55,7 +55,10 @@ import java.util.List;
  *       {@code capacity / 2} entries borrows one from a sibling that has more, else merges with
  *       a sibling (the parent loses a child); an inner root left with one child is replaced by
  *       it. Separators stay lower bounds when a leaf's first key is removed, so none changes.</li>
- *   <li>Lengths: on the way back from a put or remove, each inner node copies its child's
+ *   <li>rekey(old, new): descend by the old key, rewrite the entry in its leaf (no key may lie
+ *       between the two), and on the way back move a separator that no longer bounds the
+ *       child: lower {@code keys[c]} to the new key, or raise {@code keys[c + 1]} above it.</li>
+ *   <li>Lengths: on the way back from a put, remove or rekey, each inner node copies its child's
  *       {@code maxLength} into {@code maxLengths[i]} and raises its own, or rescans its
  *       {@code capacity} values only when the old maximum went away.</li>
  * </ol>
@@ -437,6 +440,66 @@ final class RangeTree<V> {
         return true;
     }
 
+    /**
+     * Moves the entry of key {@code oldKey} to key {@code newKey} with end {@code newEnd},
+     * keeping its value, in one descent: a gap that loses its first pages or absorbs the pages
+     * before it keeps its place in key order. No other key may lie between the two keys (nor
+     * equal {@code newKey}); the tree is unchanged and an exception thrown when one does or
+     * {@code oldKey} is absent.
+     */
+    void rekey(long oldKey, long newKey, long newEnd) {
+        rekey(root, oldKey, newKey, newEnd);
+    }
+
+    private void rekey(Node n, long oldKey, long newKey, long newEnd) {
+        if (n.isLeaf()) {
+            int i = floorIndex(n.keys, 0, n.size, oldKey);
+            if (i < 0 || n.keys[i] != oldKey) {
+                throw new IllegalStateException("range tree: no entry at " + oldKey);
+            }
+            boolean clear = newKey == oldKey
+                    || (newKey > oldKey ? newKey < keyAfter(n, i) : newKey > keyBefore(n, i));
+            if (!clear) {
+                throw new IllegalStateException("range tree: moving " + oldKey + " to " + newKey + " passes another key");
+            }
+            long oldLength = n.length(i);
+            n.keys[i] = newKey;
+            n.ends[i] = newEnd;
+            if (tracksLengths) {
+                lengthChanged(n, oldLength, newEnd - newKey);
+            }
+            return;
+        }
+        int c = floorIndex(n.keys, 1, n.size, oldKey);
+        rekey(n.children[c], oldKey, newKey, newEnd);
+        // Keep the separators around child c bounding it (the moved key may now be its first or last).
+        if (c > 0 && n.keys[c] > newKey) {
+            n.keys[c] = newKey;
+        }
+        if (c + 1 < n.size && n.keys[c + 1] <= newKey) {
+            n.keys[c + 1] = newKey + 1;
+        }
+        if (tracksLengths) {
+            childLengthChanged(n, c);
+        }
+    }
+
+    /** The key after entry {@code i} of {@code leaf}, or {@code Long.MAX_VALUE} when none. */
+    private static long keyAfter(Node leaf, int i) {
+        if (i + 1 < leaf.size) {
+            return leaf.keys[i + 1];
+        }
+        return leaf.next == null ? Long.MAX_VALUE : leaf.next.keys[0];
+    }
+
+    /** The key before entry {@code i} of {@code leaf}, or {@code Long.MIN_VALUE} when none. */
+    private static long keyBefore(Node leaf, int i) {
+        if (i > 0) {
+            return leaf.keys[i - 1];
+        }
+        return leaf.prev == null ? Long.MIN_VALUE : leaf.prev.keys[leaf.prev.size - 1];
+    }
+
     // ---- listing and invariants ----
 
     /** Every entry as {@code {startPage, endPage}}, in key order. */
@@ -550,19 +613,23 @@ final class RangeTree<V> {
         }
     }
 
-    /** The index of the last of {@code keys[from, size)} at or below {@code key}, or {@code from - 1}. */
+    /**
+     * The index of the last of {@code keys[from, size)} at or below {@code key}, or
+     * {@code from - 1}. Branch-free halving (the comparison picks the half by a conditional
+     * move): a node's search costs a few loads instead of a mispredicted branch per step.
+     */
     private static int floorIndex(long[] keys, int from, int size, long key) {
-        int lo = from;
-        int hi = size - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (keys[mid] <= key) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+        int n = size - from;
+        if (n <= 0) {
+            return from - 1;
         }
-        return hi;
+        int base = from;
+        while (n > 1) {
+            int half = n >>> 1;
+            base = keys[base + half] <= key ? base + half : base;
+            n -= half;
+        }
+        return keys[base] <= key ? base : base - 1;
     }
 
     private Node leafFor(long key) {
@@ -850,18 +917,37 @@ final class RangeTree<V> {
     }
 
     private static long leafMax(Node leaf) {
-        long max = 0;
-        for (int i = 0; i < leaf.size; i++) {
-            max = Math.max(max, leaf.length(i));
+        long[] keys = leaf.keys;
+        long[] ends = leaf.ends;
+        long m0 = 0;
+        long m1 = 0;
+        int i = 0;
+        for (; i + 1 < leaf.size; i += 2) {
+            m0 = Math.max(m0, ends[i] - keys[i]);
+            m1 = Math.max(m1, ends[i + 1] - keys[i + 1]);
         }
-        return max;
+        if (i < leaf.size) {
+            m0 = Math.max(m0, ends[i] - keys[i]);
+        }
+        return Math.max(m0, m1);
     }
 
+    /** The largest of {@code values[0, count)}, at least 0; four running maxima, so the steps overlap. */
     private static long maxOf(long[] values, int count) {
-        long max = 0;
-        for (int i = 0; i < count; i++) {
-            max = Math.max(max, values[i]);
+        long m0 = 0;
+        long m1 = 0;
+        long m2 = 0;
+        long m3 = 0;
+        int i = 0;
+        for (; i + 3 < count; i += 4) {
+            m0 = Math.max(m0, values[i]);
+            m1 = Math.max(m1, values[i + 1]);
+            m2 = Math.max(m2, values[i + 2]);
+            m3 = Math.max(m3, values[i + 3]);
         }
-        return max;
+        for (; i < count; i++) {
+            m0 = Math.max(m0, values[i]);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
     }
 }

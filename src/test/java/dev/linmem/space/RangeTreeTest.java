@@ -72,6 +72,41 @@ class RangeTreeTest {
         }
     }
 
+    /**
+     * Moves the {@code index}-th entry (modulo the count) to {@code offset} within the room
+     * between its neighbours (modulo that room), keeping its value; or, when {@code across},
+     * tries to move it onto or past its successor, which must be refused with nothing changed.
+     */
+    record Rekey(int index, long offset, long length, boolean across) implements Op<Ctx> {
+        @Override
+        public void apply(Ctx c) {
+            if (c.model.isEmpty()) {
+                return;
+            }
+            List<Long> keys = new ArrayList<>(c.model.keySet());
+            int i = Math.floorMod(index, keys.size());
+            long old = keys.get(i);
+            String value = c.tree.get(old);
+            if (across) {
+                if (i + 1 < keys.size()) {
+                    long past = keys.get(i + 1) + Math.floorMod(offset, 3);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.tree.rekey(old, past, past + 1))
+                            .isInstanceOf(IllegalStateException.class);
+                }
+                return;
+            }
+            long lo = i > 0 ? keys.get(i - 1) + 1 : old - 50;
+            long hi = i + 1 < keys.size() ? keys.get(i + 1) - 1 : old + 50;
+            long now = lo + Math.floorMod(offset, hi - lo + 1);
+            c.tree.rekey(old, now, now + length);
+            assertThat(c.tree.get(now)).isEqualTo(value);
+            c.model.remove(old);
+            c.model.put(now, new long[] {now, now + length});
+            // The value keeps naming the old range: store the model's name under the new one.
+            c.tree.put(now, now + length, "v" + now + "-" + (now + length));
+        }
+    }
+
     /** Every lookup at {@code key}, and the length queries for {@code length}, against the model. */
     record Query(long key, long length) implements Op<Ctx> {
         @Override
@@ -167,6 +202,7 @@ class RangeTreeTest {
                     long from = rnd.nextInt(KEY_SPACE);
                     return new RemoveRange(from, from + rnd.nextInt(200));
                 })
+                .op(12, (rnd, c) -> new Rekey(rnd.nextInt(1000), rnd.nextInt(200) - 100, rnd.nextInt(40), rnd.nextInt(8) == 0))
                 .op(20, (rnd, c) -> new Query(rnd.nextInt(KEY_SPACE + 20) - 10, rnd.nextInt(45)))
                 .op(3, (rnd, c) -> new Walk())
                 .invariant(c -> c.tree.checkInvariants())
