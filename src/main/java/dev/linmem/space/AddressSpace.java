@@ -683,8 +683,7 @@ public final class AddressSpace implements MemoryMapper {
     /** Pages about to be mapped: clear the ones not known zero; afterwards none is known zero. */
     private void zeroFresh(long start, long end) {
         if (start < end) {
-            knownZero.forEachMissing(start, end, this::clearRun);
-            knownZero.remove(start, end);
+            knownZero.removeReportingMissing(start, end, this::clearRun);
         }
     }
 

@@ -33,11 +33,13 @@ import java.util.List;
  *       every start in its tree, each start names a gap of that size, and sizes without gaps
  *       have no entry.</li>
  *   <li>{@code freePages} is the sum of the gaps' lengths.</li>
+ *   <li>The gap remembered by the last successful {@code isFree}, when set, is a gap.</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>occupy(s, e): the floor of s by address is the gap containing s; check it covers e,
+ *   <li>occupy(s, e): the gap containing s is the one the caller's isFree just found, else
+ *       the floor of s by address; check it covers e,
  *       shorten it to its part before s and insert its part after e; when s is its start, move
  *       its start to e instead (one {@code rekey}), or remove it when nothing is left.</li>
  *   <li>release(s, e): one floor lookup at e - 1 finds the gap before (it must end at or before
@@ -88,6 +90,13 @@ final class GapIndex {
     private final RangeTree<Void> byAddress = new RangeTree<>(RangeTree.Lengths.TRACK_MAX);
     private final RangeTree<RangeTree<Void>> bySize = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
     private long freePages;
+    /**
+     * The gap the last successful {@link #isFree} found, which an {@link #occupy} of pages inside
+     * it takes without a second lookup (callers check, then occupy); -1 when unset. Every change
+     * to the gaps unsets it.
+     */
+    private long checkedStart = -1;
+    private long checkedEnd;
 
     /** Number of gaps. */
     int size() {
@@ -114,7 +123,12 @@ final class GapIndex {
     /** True when every page of {@code [startPage, endPage)} is free. */
     boolean isFree(long startPage, long endPage) {
         RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
-        return byAddress.floor(startPage, c) && startPage < c.end() && endPage <= c.end();
+        if (byAddress.floor(startPage, c) && startPage < c.end() && endPage <= c.end()) {
+            checkedStart = c.key();
+            checkedEnd = c.end();
+            return true;
+        }
+        return false;
     }
 
     /** Adds a gap; it must not overlap or touch an existing one. Used to set up the index. */
@@ -125,14 +139,19 @@ final class GapIndex {
         insertGap(startPage, endPage);
     }
 
-    /** Marks {@code [startPage, endPage)} used; it must lie inside one gap. */
+    /** Marks {@code [startPage, endPage)} used; it must lie inside one gap (the last one {@link #isFree} found is reused). */
     void occupy(long startPage, long endPage) {
-        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
-        if (endPage <= startPage || !byAddress.floor(startPage, c) || startPage >= c.end() || endPage > c.end()) {
+        long gapStart = checkedStart;
+        long gapEnd = checkedEnd;
+        if (gapStart < 0 || startPage < gapStart || endPage > gapEnd) {
+            RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+            boolean found = byAddress.floor(startPage, c);
+            gapStart = found ? c.key() : -1;
+            gapEnd = found ? c.end() : -1;
+        }
+        if (endPage <= startPage || gapStart < 0 || startPage >= gapEnd || endPage > gapEnd) {
             throw new IllegalStateException("occupy [" + startPage + ", " + endPage + ") is not inside a gap");
         }
-        long gapStart = c.key();
-        long gapEnd = c.end();
         if (gapStart < startPage) {
             resizeGap(gapStart, gapEnd, startPage);
             if (endPage < gapEnd) {
@@ -286,6 +305,11 @@ final class GapIndex {
         if (indexed != byAddress.size()) {
             throw new IllegalStateException("gap index: " + byAddress.size() + " gaps by address, " + indexed + " by size");
         }
+        RangeTree.Cursor<Void> c = new RangeTree.Cursor<>();
+        if (checkedStart >= 0 && (!byAddress.floor(checkedStart, c) || c.key() != checkedStart || c.end() != checkedEnd)) {
+            throw new IllegalStateException("gap index: the last checked gap [" + checkedStart + ", " + checkedEnd
+                    + ") is not a gap");
+        }
     }
 
     private void checkSized(long startPage, long pages) {
@@ -348,12 +372,14 @@ final class GapIndex {
     }
 
     private void insertGap(long startPage, long endPage) {
+        checkedStart = -1;
         byAddress.put(startPage, endPage, null);
         sizeAdd(startPage, endPage - startPage);
         freePages += endPage - startPage;
     }
 
     private void removeGap(long startPage, long endPage) {
+        checkedStart = -1;
         byAddress.remove(startPage);
         sizeRemove(startPage, endPage - startPage);
         freePages -= endPage - startPage;
@@ -361,6 +387,7 @@ final class GapIndex {
 
     /** The gap {@code [startPage, oldEndPage)} now ends at {@code newEndPage}. */
     private void resizeGap(long startPage, long oldEndPage, long newEndPage) {
+        checkedStart = -1;
         byAddress.put(startPage, newEndPage, null);
         sizeRemove(startPage, oldEndPage - startPage);
         sizeAdd(startPage, newEndPage - startPage);
@@ -369,6 +396,7 @@ final class GapIndex {
 
     /** The gap {@code [oldStartPage, oldEndPage)} becomes {@code [newStartPage, newEndPage)}, passing no other gap. */
     private void moveGap(long oldStartPage, long oldEndPage, long newStartPage, long newEndPage) {
+        checkedStart = -1;
         byAddress.rekey(oldStartPage, newStartPage, newEndPage);
         sizeRemove(oldStartPage, oldEndPage - oldStartPage);
         sizeAdd(newStartPage, newEndPage - newStartPage);

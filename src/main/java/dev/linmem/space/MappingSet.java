@@ -256,24 +256,28 @@ final class MappingSet {
      * then merges it with a following piece of the same mmap and protection.
      */
     void extend(Mapping old, Mapping grown) {
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
         if (old.startPage() != grown.startPage() || grown.endPage() <= old.endPage()
-                || byStart.get(old.startPage()) != old) {
+                || !byStart.floor(old.startPage(), c) || c.value() != old) {
             throw new IllegalStateException("extend " + old + " to " + grown);
         }
         gaps.occupy(old.endPage(), grown.endPage());
         mappedPages += grown.endPage() - old.endPage();
-        byStart.put(grown.startPage(), grown.endPage(), grown);
+        byStart.set(c, grown.endPage(), grown);
         mergeFrom(grown.endPage(), grown.endPage()); // a piece of the same mmap may follow
     }
 
     /** Removes every mapped page of {@code [startPage, endPage)}, splitting mappings at the edges. */
     void carve(long startPage, long endPage) {
         for (Mapping m : intersecting(startPage, endPage)) {
-            remove(m);
             long cutStart = Math.max(m.startPage(), startPage);
             long cutEnd = Math.min(m.endPage(), endPage);
             if (m.startPage() < cutStart) {
-                put(m.withRange(m.startPage(), cutStart));
+                Mapping head = m.withRange(m.startPage(), cutStart);
+                byStart.put(head.startPage(), head.endPage(), head); // replaces m under the same key
+                mappedPages -= m.endPage() - cutStart;
+            } else {
+                remove(m);
             }
             if (cutEnd < m.endPage()) {
                 put(m.withRange(cutEnd, m.endPage()));
@@ -304,11 +308,12 @@ final class MappingSet {
 
     /** Replaces mapping {@code m} (present) by {@code replacement} over the same pages. */
     void replace(Mapping m, Mapping replacement) {
+        RangeTree.Cursor<Mapping> c = new RangeTree.Cursor<>();
         if (m.startPage() != replacement.startPage() || m.endPage() != replacement.endPage()
-                || byStart.get(m.startPage()) != m) {
+                || !byStart.floor(m.startPage(), c) || c.value() != m) {
             throw new IllegalStateException("replace " + m + " by " + replacement);
         }
-        byStart.put(m.startPage(), m.endPage(), replacement);
+        byStart.set(c, m.endPage(), replacement);
     }
 
     /**

@@ -91,11 +91,23 @@ final class PageRunSet {
 
     /** Removes every page of {@code [startPage, endPage)}. */
     void remove(long startPage, long endPage) {
+        removeReportingMissing(startPage, endPage, null);
+    }
+
+    /**
+     * Removes every page of {@code [startPage, endPage)}, first calling {@code missing} (unless
+     * null) for each maximal run of it that was not in the set: {@link #forEachMissing} and
+     * {@link #remove} from one lookup. {@code missing} must not change this set.
+     */
+    void removeReportingMissing(long startPage, long endPage, RunConsumer missing) {
         if (endPage <= startPage) {
             return;
         }
         RangeTree.Cursor<Void> r = new RangeTree.Cursor<>();
         if (!firstEndingAfter(startPage, r) || r.key() >= endPage) {
+            if (missing != null) {
+                missing.accept(startPage, endPage);
+            }
             return;
         }
         long headStart = -1;
@@ -103,9 +115,15 @@ final class PageRunSet {
         long tailEnd = -1;
         long[] inside = null;
         int count = 0;
-        for (boolean ok = true; ok && r.key() < endPage; ok = r.next()) {
+        long cursor = startPage;
+        boolean ok = true;
+        for (; ok && r.key() < endPage; ok = r.next()) {
             long rs = r.key();
             long re = r.end();
+            if (missing != null && rs > cursor) {
+                missing.accept(cursor, rs);
+            }
+            cursor = re;
             pageCount -= Math.min(re, endPage) - Math.max(rs, startPage);
             if (re > endPage) {
                 tailStart = endPage;
@@ -121,6 +139,9 @@ final class PageRunSet {
                 }
                 inside[count++] = rs;
             }
+        }
+        if (missing != null && cursor < endPage) {
+            missing.accept(cursor, endPage);
         }
         for (int i = 0; i < count; i++) {
             runs.remove(inside[i]);

@@ -36,6 +36,7 @@ import java.util.List;
  *   <li>All leaves are at the same depth. Every node but the root holds between
  *       {@code capacity / 2} and {@code capacity} entries or children; an inner root holds at
  *       least two children.</li>
+ *   <li>The finger, when set, is a leaf of the tree.</li>
  *   <li>With {@link Lengths#TRACK_MAX}: each node's {@code maxLength} is the longest
  *       {@code endPage - startPage} below it (0 when empty), and each inner node's
  *       {@code maxLengths[i]} equals {@code children[i].maxLength}.</li>
@@ -47,7 +48,10 @@ import java.util.List;
  *       (child 0 when none), by binary search; in the leaf, binary search again.</li>
  *   <li>floor / ceiling: descend to the leaf of the key; when no entry of that leaf qualifies,
  *       the answer is the last entry of the previous leaf (floor) or the first of the next
- *       (ceiling), by invariant 2. A {@link Cursor} then walks the leaf chain in order.</li>
+ *       (ceiling), by invariant 2. A {@link Cursor} then walks the leaf chain in order. The
+ *       leaf reached is kept as a finger: a later lookup whose key lies between its first key
+ *       and the next leaf's first key starts there, without a descent (callers look up near
+ *       what they just looked up: a mapping, then its gap, then its neighbour).</li>
  *   <li>put: descend; replace an equal key, else insert into the leaf; a leaf or inner node
  *       that overflows splits in half and hands its right half (whose {@code keys[0]} is the
  *       new separator) to its parent; a root that splits gets a new root above it.</li>
@@ -174,6 +178,12 @@ final class RangeTree<V> {
     private final int minFill;
     private final boolean tracksLengths;
     private Node root;
+    /**
+     * The leaf the last lookup ended in (or null): a lookup whose key falls between its first key
+     * and the next leaf's first key is answered there without a descent. Cleared when that leaf
+     * leaves the tree (merged away).
+     */
+    private Node finger;
     private int size;
     private boolean replaced;
 
@@ -441,6 +451,18 @@ final class RangeTree<V> {
     }
 
     /**
+     * Rewrites the end and value of the entry under {@code c} in place (its key stays): no
+     * descent. Only for trees that track no lengths, whose nodes hold nothing derived from ends.
+     */
+    void set(Cursor<V> c, long end, V value) {
+        if (tracksLengths) {
+            throw new IllegalStateException("range tree: set at a cursor would bypass the length maxima");
+        }
+        c.leaf.ends[c.index] = end;
+        c.leaf.values[c.index] = value;
+    }
+
+    /**
      * Moves the entry of key {@code oldKey} to key {@code newKey} with end {@code newEnd},
      * keeping its value, in one descent: a gap that loses its first pages or absorbs the pages
      * before it keeps its place in key order. No other key may lie between the two keys (nor
@@ -558,6 +580,9 @@ final class RangeTree<V> {
         if (count != size) {
             throw new IllegalStateException("range tree: size " + size + " but the leaves hold " + count);
         }
+        if (finger != null && !leaves.contains(finger)) {
+            throw new IllegalStateException("range tree: the finger is a leaf no longer in the tree");
+        }
     }
 
     private int depthOfFirstLeaf() {
@@ -632,11 +657,21 @@ final class RangeTree<V> {
         return keys[base] <= key ? base : base - 1;
     }
 
+    /**
+     * The leaf where the floor and ceiling of {@code key} are looked up: the finger when
+     * {@code key} lies in its key range (its floor is then in it, and everything after it is
+     * above the key), else the leaf a descent by separators reaches, which becomes the finger.
+     */
     private Node leafFor(long key) {
+        Node f = finger;
+        if (f != null && f.size > 0 && f.keys[0] <= key && (f.next == null || key < f.next.keys[0])) {
+            return f;
+        }
         Node n = root;
         while (!n.isLeaf()) {
             n = n.children[floorIndex(n.keys, 1, n.size, key)];
         }
+        finger = n;
         return n;
     }
 
@@ -869,6 +904,9 @@ final class RangeTree<V> {
             left.next = right.next;
             if (left.next != null) {
                 left.next.prev = left;
+            }
+            if (finger == right) {
+                finger = null;
             }
         } else {
             System.arraycopy(right.keys, 1, left.keys, at + 1, right.size - 1);

@@ -74,6 +74,9 @@ class GapIndexTest {
                     allFree &= free[p];
                     noneFree &= !free[p];
                 }
+                if (rnd.nextBoolean()) { // occupy may reuse the gap isFree found
+                    assertThat(g.isFree(s, e)).as("seed %d step %d isFree", seed, step).isEqualTo(allFree);
+                }
                 if (allFree) {
                     g.occupy(s, e);
                     java.util.Arrays.fill(free, s, e, false);

@@ -37,9 +37,17 @@ class PageRunSetTest {
         for (int step = 0; step < 5000; step++) {
             int a = rnd.nextInt(100);
             int b = Math.min(100, a + rnd.nextInt(15));
-            if (rnd.nextBoolean()) {
+            int kind = rnd.nextInt(3);
+            if (kind == 0) {
                 s.add(a, b);
                 java.util.Arrays.fill(in, a, b, true);
+            } else if (kind == 1) {
+                List<String> reported = new ArrayList<>();
+                List<String> expected = new ArrayList<>();
+                s.forEachMissing(a, b, (x, y) -> expected.add(x + "-" + y));
+                s.removeReportingMissing(a, b, (x, y) -> reported.add(x + "-" + y));
+                assertThat(reported).as("step %d: missing runs of [%d, %d)", step, a, b).isEqualTo(expected);
+                java.util.Arrays.fill(in, a, b, false);
             } else {
                 s.remove(a, b);
                 java.util.Arrays.fill(in, a, b, false);

@@ -22,10 +22,12 @@ class RangeTreeTest {
 
     static final class Ctx {
         final RangeTree<String> tree;
+        final boolean tracked;
         final TreeMap<Long, long[]> model = new TreeMap<>();
 
-        Ctx(int capacity) {
-            tree = new RangeTree<>(capacity, RangeTree.Lengths.TRACK_MAX);
+        Ctx(int capacity, RangeTree.Lengths lengths) {
+            tree = new RangeTree<>(capacity, lengths);
+            tracked = lengths == RangeTree.Lengths.TRACK_MAX;
         }
 
         void put(long key, long end) {
@@ -107,6 +109,28 @@ class RangeTreeTest {
         }
     }
 
+    /**
+     * Rewrites the end (and value) of the entry at or below {@code key} through a cursor; a tree
+     * tracking lengths must refuse.
+     */
+    record SetAt(long key, long length) implements Op<Ctx> {
+        @Override
+        public void apply(Ctx c) {
+            RangeTree.Cursor<String> cur = new RangeTree.Cursor<>();
+            if (!c.tree.floor(key, cur)) {
+                return;
+            }
+            long k = cur.key();
+            if (c.tracked) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.tree.set(cur, k + length, "x"))
+                        .isInstanceOf(IllegalStateException.class);
+                return;
+            }
+            c.tree.set(cur, k + length, "v" + k + "-" + (k + length));
+            c.model.put(k, new long[] {k, k + length});
+        }
+    }
+
     /** Every lookup at {@code key}, and the length queries for {@code length}, against the model. */
     record Query(long key, long length) implements Op<Ctx> {
         @Override
@@ -123,6 +147,9 @@ class RangeTreeTest {
             assertThat(c.tree.floorValue(key)).isEqualTo(nameOf(c.model.floorEntry(key)));
             assertThat(c.tree.lowerValue(key)).isEqualTo(nameOf(c.model.lowerEntry(key)));
             assertThat(c.tree.ceilingValue(key)).isEqualTo(nameOf(c.model.ceilingEntry(key)));
+            if (!c.tracked) {
+                return;
+            }
 
             Map.Entry<Long, long[]> lowest = null;
             Map.Entry<Long, long[]> lowestFrom = null;
@@ -194,7 +221,12 @@ class RangeTreeTest {
     }
 
     private static ModelCheck<Ctx> model(int capacity) {
-        return ModelCheck.<Ctx>of("range tree of capacity " + capacity, () -> new Ctx(capacity))
+        return model(capacity, RangeTree.Lengths.TRACK_MAX);
+    }
+
+    private static ModelCheck<Ctx> model(int capacity, RangeTree.Lengths lengths) {
+        return ModelCheck.<Ctx>of("range tree of capacity " + capacity + ", " + lengths, () -> new Ctx(capacity, lengths))
+                .op(6, (rnd, c) -> new SetAt(rnd.nextInt(KEY_SPACE), rnd.nextInt(40)))
                 .op(30, (rnd, c) -> new Put(rnd.nextInt(KEY_SPACE), rnd.nextInt(40)))
                 .op(2, (rnd, c) -> new PutRun(rnd.nextInt(KEY_SPACE), 1 + rnd.nextInt(120), 1 + rnd.nextInt(3)))
                 .op(25, (rnd, c) -> new Remove(rnd.nextInt(KEY_SPACE)))
@@ -207,8 +239,8 @@ class RangeTreeTest {
                 .op(3, (rnd, c) -> new Walk())
                 .invariant(c -> c.tree.checkInvariants())
                 .invariant(c -> assertThat(c.tree.size()).isEqualTo(c.model.size()))
-                .invariant(c -> assertThat(c.tree.maxLength()).isEqualTo(c.model.values().stream()
-                        .mapToLong(e -> e[1] - e[0]).max().orElse(0)));
+                .invariant(c -> assertThat(c.tracked ? c.tree.maxLength() : 0).isEqualTo(!c.tracked ? 0
+                        : c.model.values().stream().mapToLong(e -> e[1] - e[0]).max().orElse(0)));
     }
 
     @Test
@@ -219,6 +251,11 @@ class RangeTreeTest {
     @Test
     void agreesWithTreeMapAtCapacityFive() {
         model(5).runSeeds(4_000, 4, 5);
+    }
+
+    @Test
+    void untrackedAgreesWithTreeMapAtCapacityFour() {
+        model(4, RangeTree.Lengths.UNTRACKED).runSeeds(4_000, 7, 8);
     }
 
     @Test
