@@ -10,8 +10,7 @@ package dev.linmem.space;
  *   <li>Take the lowest fit. If no grower ends where it starts, use it.</li>
  *   <li>If that gap ends inside the memory, place at the top of the gap instead, leaving its
  *       low end as room for the grower (the mapping still uses a hole, so the memory does not
- *       grow for it). Behind a <em>realloc</em> (below) the top of the gap must also leave the
- *       realloc its room; when it cannot, take the lowest fit beyond the gap.</li>
+ *       grow for it).</li>
  *   <li>Otherwise the fit is in the gap that runs past the memory's end, so the new mapping
  *       grows the memory. Leave <em>room</em> free behind the grower and place after it:
  *       <ul>
@@ -22,8 +21,9 @@ package dev.linmem.space;
  *         <li>behind any other grower, {@code min(grower size, maxHeadroomBytes)}, none by
  *             default.</li>
  *       </ul>
- *       The room becomes a hole once something lies beyond it; later mappings take it from its
- *       top end (step 2), and, behind a realloc, only as far as the realloc's room allows.</li>
+ *       The room becomes a hole once something lies beyond it; later mappings that fit there
+ *       take it from its top end (step 2), so the grower keeps its low end longest and the room
+ *       costs memory only while nothing else needs it.</li>
  * </ol>
  *
  * <h2>Why the two kinds of grower differ</h2>
@@ -31,20 +31,20 @@ package dev.linmem.space;
  * place, and the old place, freed by the move, is room to grow into: a realloc chain on Linux
  * moves about once per doubling and grows in place in between. A wasm memory grows only upward,
  * in the direction new mappings are placed, so a realloc at the top of memory is hemmed in by
- * the next mapping unless room is left. Any finite room runs out at some step, and the move
- * that follows keeps the realloc's next growths in place only by luck, so the room is generous
- * and protected: mappings that would cut into it go to the next gap, growing the memory if
- * none fits. It is measured in the realloc's own steps, not its size, so it follows the
- * program's rate: a geometric realloc (CPython grows its buffers by about 1/8 each time) gets room for about
- * twice its size, a large block growing by small linear steps gets little. The room costs peak
- * memory only while it stays unused, and the cap of a quarter of the memory bounds that.
+ * the next mapping unless room is left. The room is measured in the realloc's own steps, not
+ * its size, so it follows the program's rate: a geometric realloc (CPython grows its buffers by
+ * about 1/8 each time) gets room for about twice its size, a large block growing by small
+ * linear steps gets little. The cap of 1/16 of the memory bounds what an unused room costs.
+ * The room is not protected: a later mapping that fits in it takes it from its top end rather
+ * than growing the memory. Protecting it kept every growth of one Python recording but cost up
+ * to 28% more peak memory on recordings of other programs (Perl, C) whose reallocs take large
+ * steps (docs/placement.md).
  * Growers that grow with plain {@code mremap(..., 0)} or a hinted mmap (PHP's huge blocks)
  * have their own fallback when growth fails (allocate, copy, free); room behind them was
  * measured to cost 3 to 14% more peak memory on PHP's recordings for a handful of growths, so
- * it is off by default. Measurements, and how the figures move with the constants:
- * docs/placement.md.
+ * it is off by default.
  *
- * <p>Cost: at most three gap-index queries and four mapping lookups, O(log n).
+ * <p>Cost: two gap-index queries and four mapping lookups, O(log n).
  */
 final class GrowthAwarePlacement implements PlacementPolicy {
 
@@ -52,7 +52,7 @@ final class GrowthAwarePlacement implements PlacementPolicy {
     static final int REALLOC_ROOM_STEPS = 16;
 
     /** The room behind a realloc is at most the memory's size (above the base) divided by this. */
-    static final int REALLOC_ROOM_MEMORY_DIVISOR = 4;
+    static final int REALLOC_ROOM_MEMORY_DIVISOR = 16;
 
     /** The most headroom left behind any grower at the top of memory, in bytes. */
     private final long maxHeadroomBytes;
@@ -83,12 +83,6 @@ final class GrowthAwarePlacement implements PlacementPolicy {
         PageRange gap = ctx.gapContaining(first);
         if (gap.endPage() <= ctx.memoryEndPage()) {
             long top = (gap.endPage() - pageCount) / alignPages * alignPages;
-            if (top < first + reallocRoom(ctx, first)) {
-                long beyond = fitFrom(ctx, pageCount, alignPages, gap.endPage());
-                if (beyond >= 0) {
-                    return beyond;
-                }
-            }
             return Math.max(top, first);
         }
         long s = GapIndex.alignUp(first + room(ctx, first), alignPages);
@@ -111,9 +105,4 @@ final class GrowthAwarePlacement implements PlacementPolicy {
         return Math.min(REALLOC_ROOM_STEPS * step, memoryPages / REALLOC_ROOM_MEMORY_DIVISOR);
     }
 
-    /** The aligned start of the lowest gap at or above {@code fromPage} that holds the mapping, or -1. */
-    private static long fitFrom(PlacementContext ctx, long pageCount, long alignPages, long fromPage) {
-        PageRange g = ctx.lowestGapFrom(pageCount + alignPages - 1, fromPage);
-        return g == null ? -1 : GapIndex.alignUp(g.startPage(), alignPages);
-    }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The growth-aware policy's room behind growers (4 KiB pages, memory up to 64 MiB): reallocs
  * (grown with MREMAP_MAYMOVE) keep room for {@link GrowthAwarePlacement#REALLOC_ROOM_STEPS} more
- * steps, at most a quarter of the memory, and other mappings stay out of it; plain growers get
- * none by default.
+ * steps, at most a sixteenth of the memory, which later mappings take from its top end; plain
+ * growers get none by default.
  */
 class GrowthAwarePlacementTest {
 
@@ -89,16 +89,17 @@ class GrowthAwarePlacementTest {
     }
 
     @Test
-    void otherMappingsStayOutOfTheRoomEvenWhenItIsAHole() {
+    void theRoomIsAHoleThatLaterMappingsFillFromItsTopEnd() {
         f.map(1024);
         long r = growerAtTop(8, 10, Mman.MREMAP_MAYMOVE);
         long room = expectedReallocRoom(2);
         long next = f.map(4); // beyond the room, which is now a hole inside the memory
 
-        long a = f.map(10); // would fit in the hole, but only by cutting into the room
+        long a = f.map(10); // fits in the hole: taken from its top end, not by growing the memory
 
-        assertThat(a).isEqualTo(next + 4 * P);
-        assertThat(s.mremap(r, 10 * P, (10 + room) * P, Mman.MREMAP_MAYMOVE, 0)).isEqualTo(r);
+        assertThat(a).isEqualTo(next - 10 * P);
+        assertThat(s.mremap(r, 10 * P, (10 + room - 10) * P, Mman.MREMAP_MAYMOVE, 0)).as("the low end is left")
+                .isEqualTo(r);
     }
 
     @Test
@@ -117,7 +118,7 @@ class GrowthAwarePlacementTest {
     }
 
     @Test
-    void theRoomIsAtMostAQuarterOfTheMemory() {
+    void theRoomIsAtMostASixteenthOfTheMemory() {
         long r = growerAtTop(64, 128, Mman.MREMAP_MAYMOVE); // a 64-page step in a small memory
         long room = expectedReallocRoom(64);
         assertThat(room).isEqualTo(memoryPages() / GrowthAwarePlacement.REALLOC_ROOM_MEMORY_DIVISOR)
