@@ -56,23 +56,31 @@ final class PhpTarget implements Target {
     }
 
     /**
-     * PHP recordings, recognised by content, whatever the file is called: mmap-family calls
-     * among which the lifter finds zend_alloc allocating a chunk (2 MiB aligned to 2 MiB,
-     * directly or by mapping more and trimming). Reading stops at the first one. Any other trace
-     * can still be replayed by naming the target; its lifting then finds little.
+     * PHP recordings, recognised by content, whatever the file is called: mmap-family calls in
+     * which the lifter finds zend_alloc at work, a chunk allocated (2 MiB aligned to 2 MiB,
+     * directly or by mapping more and trimming) and a block of it later freed, extended or
+     * truncated as only zend_alloc does. One aligned 2 MiB mapping alone is not enough: other
+     * programs make those too (gcc's cc1 does, and kernels since 6.7 align large anonymous
+     * mappings by themselves). Reading stops as soon as both are seen. Any other trace can
+     * still be replayed by naming the target; its lifting then finds little.
      */
     @Override
     public boolean fits(RecordedTrace trace) {
-        return trace.profile().eventKinds().contains(Capability.MMAP) && allocatesAZendChunk(trace);
+        return trace.profile().eventKinds().contains(Capability.MMAP) && showsZendAlloc(trace);
     }
 
-    static boolean allocatesAZendChunk(RecordedTrace trace) {
-        boolean[] found = {false};
-        ZendLifter lifter = new ZendLifter(d -> found[0] |= d instanceof ZendDecision.AlignedAlloc a
-                && a.sizeBytes() == ZendConstants.CHUNK_BYTES);
+    static boolean showsZendAlloc(RecordedTrace trace) {
+        boolean[] seen = new boolean[2]; // a chunk allocated; a block freed, extended or truncated
+        ZendLifter lifter = new ZendLifter(d -> {
+            if (d instanceof ZendDecision.AlignedAlloc a && a.sizeBytes() == ZendConstants.CHUNK_BYTES) {
+                seen[0] = true;
+            } else if (!(d instanceof ZendDecision.AlignedAlloc)) {
+                seen[1] = true;
+            }
+        });
         for (TraceEvent e : trace.events()) {
             lifter.accept(e);
-            if (found[0]) {
+            if (seen[0] && seen[1]) {
                 return true;
             }
         }
