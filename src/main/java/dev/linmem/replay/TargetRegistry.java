@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The targets known by name, in the order reports list them. Immutable; {@link #with(Target)}
@@ -83,20 +84,18 @@ public final class TargetRegistry {
      * {@code linmem replay} runs when no target is named.
      */
     public List<Target> fitting(RecordedTrace trace) {
-        List<Target> result = new ArrayList<>();
-        for (Target t : byName.values()) {
-            if (t.fits(trace)) {
-                result.add(t);
-            }
-        }
-        return result;
+        return select(t -> t.fits(trace));
     }
 
     /** The targets that {@link Target#fits(TraceProfile) fit} a trace with this profile, in report order. */
     public List<Target> fitting(TraceProfile profile) {
+        return select(t -> t.fits(profile));
+    }
+
+    private List<Target> select(Predicate<Target> fits) {
         List<Target> result = new ArrayList<>();
         for (Target t : byName.values()) {
-            if (t.fits(profile)) {
+            if (fits.test(t)) {
                 result.add(t);
             }
         }
