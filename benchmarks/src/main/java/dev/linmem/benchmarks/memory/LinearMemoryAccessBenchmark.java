@@ -22,21 +22,27 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Random i32/i64 reads and writes and sequential bulk copies on a {@link LinearMemory}, against a
- * single plain {@link ByteBuffer} of the same size in the same run (the floor).
+ * i32/i64 reads and writes and 40,000-byte bulk copies on a {@link LinearMemory}, random or
+ * sequential, against a single plain {@link ByteBuffer} of the same size in the same run (the
+ * floor).
  *
  * <p>Compare {@code HEAP} with {@code BYTE_BUFFER} (heap) and {@code DIRECT} / {@code SHARED_DIRECT}
  * with {@code DIRECT_BYTE_BUFFER}. Goal: a LinearMemory access costs at most 1.3x the floor's.
  * Every page is committed in setup, so the numbers are steady-state access, not first-touch.
- * Each implementation runs in its own fork, so every call site in the benchmark sees one class.
- * Besides the wall-clock score, read the secondary result {@code ·cpuNanos / ·cpuOperations} (thread
- * CPU time per access, see {@link ThreadCpuCounter}): on a busy shared machine only that one gives
- * ratios that mean something. {@code SHARED_HEAP} and {@code SHARED_DIRECT} run the same access
- * code as {@code HEAP} and {@code DIRECT}; add them with {@code -p impl=...}.
+ *
+ * <p>Fairness: JMH runs every combination of benchmark method and parameters in its own forked
+ * JVM (even with {@code -f 1}), so each fork loads one implementation and every call site sees one
+ * receiver class, as in a wasm runtime, which creates one kind of memory per process. The
+ * LinearMemory and ByteBuffer loops are the same loop over the same address table; each fork
+ * takes only one of the two branches. Besides the wall-clock score, read the secondary result
+ * {@code ·cpuNanos / ·cpuOperations} (thread CPU time per access, see {@link ThreadCpuCounter}):
+ * on a busy shared machine only that one gives ratios that mean something. {@code SHARED_HEAP}
+ * and {@code SHARED_DIRECT} run the same access code as {@code HEAP} and {@code DIRECT}; add them
+ * with {@code -p impl=...}.
  *
  * <p>Run (after {@code ./mvnw -B -q install -DskipTests && (cd benchmarks && ../mvnw -B package)}):
  * <pre>
- *   java -jar benchmarks/target/benchmarks.jar LinearMemoryAccessBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s
+ *   java -jar benchmarks/target/benchmarks.jar LinearMemoryAccessBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -48,9 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LinearMemoryAccessBenchmark {
 
     /**
-     * Accesses per benchmark invocation, one per entry of a precomputed table of random 8-byte
-     * aligned addresses spread over the whole memory (256 KiB of addresses: at 64 MiB the
-     * accesses miss the caches, at 1 MiB they mostly hit).
+     * Accesses per benchmark invocation, one per entry of a precomputed table of 8-byte aligned
+     * offsets (256 KiB of offsets), added to a window base: see {@link Pattern}.
      */
     static final int ACCESSES = 1 << 16;
 
@@ -65,8 +70,25 @@ public class LinearMemoryAccessBenchmark {
         BYTE_BUFFER, DIRECT_BYTE_BUFFER, HEAP, DIRECT, SHARED_HEAP, SHARED_DIRECT
     }
 
+    /** Where the accesses go. */
+    public enum Pattern {
+        /**
+         * Offsets drawn at random over the whole memory, window always 0 (at 64 MiB the accesses
+         * miss the caches and the TLB, at 1 MiB they mostly hit); copies between random places.
+         */
+        RANDOM,
+        /**
+         * Offsets 0, 8, 16, ... (512 KiB), the window sliding by 512 KiB per invocation so the
+         * accesses sweep the whole memory in address order; copies slide along the memory.
+         */
+        SEQUENTIAL
+    }
+
     @Param({"BYTE_BUFFER", "HEAP", "DIRECT_BYTE_BUFFER", "DIRECT"})
     public Impl impl;
+
+    @Param({"RANDOM", "SEQUENTIAL"})
+    public Pattern pattern;
 
     /** Memory size in MiB: 1 stays in cache and shows the per-access overhead; 64 does not fit any cache. */
     @Param({"1", "64"})
@@ -76,7 +98,10 @@ public class LinearMemoryAccessBenchmark {
     private LinearMemory memory;
     private final int[] addresses = new int[ACCESSES];
     private long copyCursor;
+    private int copyIndex;
     private long sizeBytes;
+    /** Added to every offset of an invocation; slides for {@link Pattern#SEQUENTIAL}. */
+    private int window;
 
     @Setup
     public void setUp() {
@@ -106,7 +131,7 @@ public class LinearMemoryAccessBenchmark {
         }
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < ACCESSES; i++) {
-            addresses[i] = (int) (random.nextLong(sizeBytes - 8) & ~7L);
+            addresses[i] = pattern == Pattern.RANDOM ? (int) (random.nextLong(sizeBytes - 8) & ~7L) : i * 8;
         }
         for (long at = 0; at < sizeBytes; at += 8) {
             if (buffer != null) {
@@ -121,14 +146,15 @@ public class LinearMemoryAccessBenchmark {
     @OperationsPerInvocation(ACCESSES)
     public int readI32(ThreadCpuCounter cpu) {
         long start = ThreadCpuCounter.Clock.start();
+        int base = nextWindow();
         int sum = 0;
         if (buffer != null) {
-            for (int address : addresses) {
-                sum += buffer.getInt(address);
+            for (int offset : addresses) {
+                sum += buffer.getInt(base + offset);
             }
         } else {
-            for (int address : addresses) {
-                sum += memory.getI32(address);
+            for (int offset : addresses) {
+                sum += memory.getI32(base + offset);
             }
         }
         cpu.stop(start, ACCESSES);
@@ -139,14 +165,15 @@ public class LinearMemoryAccessBenchmark {
     @OperationsPerInvocation(ACCESSES)
     public long readI64(ThreadCpuCounter cpu) {
         long start = ThreadCpuCounter.Clock.start();
+        int base = nextWindow();
         long sum = 0;
         if (buffer != null) {
-            for (int address : addresses) {
-                sum += buffer.getLong(address);
+            for (int offset : addresses) {
+                sum += buffer.getLong(base + offset);
             }
         } else {
-            for (int address : addresses) {
-                sum += memory.getI64(address);
+            for (int offset : addresses) {
+                sum += memory.getI64(base + offset);
             }
         }
         cpu.stop(start, ACCESSES);
@@ -157,13 +184,14 @@ public class LinearMemoryAccessBenchmark {
     @OperationsPerInvocation(ACCESSES)
     public void writeI32(ThreadCpuCounter cpu) {
         long start = ThreadCpuCounter.Clock.start();
+        int base = nextWindow();
         if (buffer != null) {
-            for (int address : addresses) {
-                buffer.putInt(address, address);
+            for (int offset : addresses) {
+                buffer.putInt(base + offset, offset);
             }
         } else {
-            for (int address : addresses) {
-                memory.putI32(address, address);
+            for (int offset : addresses) {
+                memory.putI32(base + offset, offset);
             }
         }
         cpu.stop(start, ACCESSES);
@@ -173,21 +201,33 @@ public class LinearMemoryAccessBenchmark {
     @OperationsPerInvocation(ACCESSES)
     public void writeI64(ThreadCpuCounter cpu) {
         long start = ThreadCpuCounter.Clock.start();
+        int base = nextWindow();
         if (buffer != null) {
-            for (int address : addresses) {
-                buffer.putLong(address, address);
+            for (int offset : addresses) {
+                buffer.putLong(base + offset, offset);
             }
         } else {
-            for (int address : addresses) {
-                memory.putI64(address, address);
+            for (int offset : addresses) {
+                memory.putI64(base + offset, offset);
             }
         }
         cpu.stop(start, ACCESSES);
     }
 
+    /** The window base for the next invocation: 0 for random offsets, sliding for sequential ones. */
+    private int nextWindow() {
+        if (pattern == Pattern.RANDOM) {
+            return 0;
+        }
+        int base = window;
+        window = (int) ((window + (long) ACCESSES * 8) % sizeBytes);
+        return base;
+    }
+
     /**
      * {@link #COPIES} copies of {@link #COPY_BYTES} from the first half to the second, sliding
-     * along the memory; the score is per copy.
+     * along the memory ({@code SEQUENTIAL}) or from random places ({@code RANDOM}); the score is
+     * per copy.
      */
     @Benchmark
     @OperationsPerInvocation(COPIES)
@@ -195,8 +235,14 @@ public class LinearMemoryAccessBenchmark {
         long start = ThreadCpuCounter.Clock.start();
         long half = sizeBytes / 2;
         for (int i = 0; i < COPIES; i++) {
-            long src = copyCursor;
-            copyCursor = (copyCursor + COPY_BYTES) % (half - COPY_BYTES);
+            long src;
+            if (pattern == Pattern.RANDOM) {
+                src = addresses[copyIndex] % (half - COPY_BYTES);
+                copyIndex = (copyIndex + 1) & (ACCESSES - 1);
+            } else {
+                src = copyCursor;
+                copyCursor = (copyCursor + COPY_BYTES) % (half - COPY_BYTES);
+            }
             if (buffer != null) {
                 buffer.put((int) (src + half), buffer, (int) src, COPY_BYTES);
             } else {
