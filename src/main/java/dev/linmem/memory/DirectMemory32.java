@@ -61,9 +61,12 @@ final class DirectMemory32 extends DirectLinearMemory {
     }
 
     private ByteBuffer commit(int pageIndex) {
-        synchronized (tableLock()) {
-            return slabs.commit(table, pageIndex, this::countCommit);
-        }
+        return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+    }
+
+    /** The table as of now (read under the table lock by {@link Slabs#commit}). */
+    private ByteBuffer[] currentTable() {
+        return table;
     }
 
     @Override

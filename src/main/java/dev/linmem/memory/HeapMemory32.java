@@ -29,9 +29,9 @@ import java.util.Arrays;
  * <ul>
  *   <li><b>Grow</b> (unshared): when the table is too small, copy its slots (references, never
  *       page contents) into one at least twice as large.</li>
- *   <li><b>Commit</b>: under the table lock, {@link Slabs#commit}: the page's slot gets its slab
- *       (allocated zeroed if it is the slab's first page); a racing writer finds the slot set and
- *       uses it, so no write is ever lost.</li>
+ *   <li><b>Commit</b>: {@link Slabs#commit}, under the table lock except for allocating a new
+ *       slab: the page's slot gets its slab (allocated zeroed if it is the slab's first page); a
+ *       racing writer finds the slot set and uses it, so no write is ever lost.</li>
  *   <li><b>Release</b>: under the table lock, {@link Slabs#release}.</li>
  * </ul>
  */
@@ -67,9 +67,12 @@ final class HeapMemory32 extends HeapLinearMemory {
     }
 
     private byte[] commit(int pageIndex) {
-        synchronized (tableLock()) {
-            return slabs.commit(table, pageIndex, this::countCommit);
-        }
+        return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+    }
+
+    /** The table as of now (read under the table lock by {@link Slabs#commit}). */
+    private byte[][] currentTable() {
+        return table;
     }
 
     @Override

@@ -6,6 +6,8 @@ import static dev.linmem.memory.LinearMemory.PAGE_SHIFT;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The slabs behind a wasm32 page table ({@link HeapMemory32}, {@link DirectMemory32}): host
@@ -44,12 +46,15 @@ import java.util.function.IntFunction;
  * </ol>
  *
  * <h2>Algorithm</h2>
- * All of these run under the memory's table lock; only the table slot is read without it.
+ * All of these run under the memory's table lock, except allocating a slab; only the table slot
+ * is read without it.
  * <ol>
  *   <li><b>Commit</b> page p: if its slot is set, return it (another thread won). Else take slab
- *       s = p >>> slabShift, allocating it (zeroed) if null; if the page's dirty bit is set, zero
- *       its 64 KiB and clear the bit; then publish the slab in the page's slot with a release
- *       store, so a reader that sees the slot sees the zeros.</li>
+ *       s = p >>> slabShift; if it is null, leave the lock, allocate a zeroed slab, retake the
+ *       lock and start again, installing the new slab if s is still missing (else dropping it);
+ *       if the page's dirty bit is set, zero its 64 KiB and clear the bit; then publish the slab
+ *       in the page's slot with a release store, so a reader that sees the slot sees the
+ *       zeros.</li>
  *   <li><b>Release</b> page p (discard, or a zero fill of a whole page): null its slot; if no
  *       other page of the slab is committed, drop the slab (its memory goes back to the host) and
  *       its dirty bits, else set the page's dirty bit (its bytes stay until it is committed
@@ -140,28 +145,47 @@ final class Slabs<B> {
     }
 
     /**
-     * Commits {@code page} of {@code table} (step 1 of the Algorithm); returns the slab now in its
-     * slot, which may have been installed by another thread. Call under the table lock.
+     * Commits {@code page} (step 1 of the Algorithm); returns the slab now in its slot, which may
+     * have been installed by another thread. Takes {@code lock} (the table lock) itself and
+     * allocates a missing slab outside it, so first writes to different slabs allocate in
+     * parallel; {@code table} gives the current table, which growth may replace meanwhile.
      */
-    B commit(B[] table, int page, Runnable countCommit) {
-        B installed = table[page];
-        if (installed != null) {
-            return installed;
+    B commit(Object lock, Supplier<B[]> table, int page, Runnable countCommit) {
+        B fresh = null;
+        while (true) {
+            int missingBytes;
+            synchronized (lock) {
+                B[] slots = table.get();
+                B installed = slots[page];
+                if (installed != null) {
+                    return installed;
+                }
+                int s = page >>> slabShift;
+                B slab = slabs[s];
+                if (slab == null && fresh != null) {
+                    slab = fresh;
+                    slabs[s] = slab;
+                }
+                if (slab != null) {
+                    clearIfReleased(slab, s, page);
+                    VarHandle.releaseFence();
+                    slots[page] = slab;
+                    countCommit.run();
+                    return slab;
+                }
+                missingBytes = slabBytes(s);
+            }
+            fresh = allocate.apply(missingBytes);
         }
-        int s = page >>> slabShift;
+    }
+
+    /** Zeroes the page's bytes in its live slab if it was released since the slab was allocated. */
+    private void clearIfReleased(B slab, int s, int page) {
         long bit = 1L << (page & (slabPages() - 1));
-        B slab = slabs[s];
-        if (slab == null) {
-            slab = allocate.apply(slabBytes(s));
-            slabs[s] = slab;
-        } else if ((dirtyPages[s] & bit) != 0) {
+        if ((dirtyPages[s] & bit) != 0) {
             clear.clear(slab, (page & (slabPages() - 1)) << PAGE_SHIFT, PAGE_BYTES);
             dirtyPages[s] &= ~bit;
         }
-        VarHandle.releaseFence();
-        table[page] = slab;
-        countCommit.run();
-        return slab;
     }
 
     /** Releases {@code page} (step 2 of the Algorithm); returns whether it was committed. Call under the table lock. */
@@ -185,7 +209,7 @@ final class Slabs<B> {
     }
 
     /** Checks the Invariants against {@code table} (for {@code checkInvariants}); {@code length} gives a buffer's bytes. */
-    void check(B[] table, java.util.function.ToIntFunction<B> length) {
+    void check(B[] table, ToIntFunction<B> length) {
         AbstractLinearMemory.check(slabs.length == slabsFor(table.length),
                 "slab slots " + slabs.length + " do not match table slots " + table.length);
         for (int s = 0; s < slabs.length; s++) {

@@ -136,6 +136,38 @@ class SharedLinearMemoryConcurrencyTest {
         memory.checkInvariants();
     }
 
+    /**
+     * 256 initial pages give wasm32 memories 16-page slabs: threads commit different pages of the
+     * same missing slabs at once, so several allocate a slab and one installs it.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void racingFirstWritesToPagesOfOneSlabAllLand(AddressType addressType, Backing backing) throws Exception {
+        int pages = 256;
+        LinearMemory memory = shared(addressType, backing, pages, pages);
+        CyclicBarrier start = new CyclicBarrier(THREADS);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            writers.add(pool.submit((Callable<Void>) () -> {
+                start.await();
+                for (int page = thread; page < pages; page += THREADS) {
+                    memory.putI64((long) page * PAGE_BYTES + 8L * thread, page + 1);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> writer : writers) {
+            writer.get(10, TimeUnit.SECONDS);
+        }
+        for (int page = 0; page < pages; page++) {
+            long value = memory.getI64((long) page * PAGE_BYTES + 8L * (page % THREADS));
+            assertThat(value).as("page %d", page).isEqualTo(page + 1);
+        }
+        assertThat(memory.stats().committedPages()).isEqualTo(pages);
+        memory.checkInvariants();
+    }
+
     @ParameterizedTest
     @MethodSource("kinds")
     void readersNeverFailWhileTheMemoryGrows(AddressType addressType, Backing backing) throws Exception {
