@@ -1,7 +1,6 @@
 package dev.linmem.replay;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -148,12 +147,12 @@ final class RangeTranslation {
     /** The pieces intersecting {@code [start, end)}, unclipped, in order; the live view, do not change them. */
     List<Piece> overlapping(long start, long end) {
         List<Piece> result = new ArrayList<>(2);
-        Map.Entry<Long, Piece> first = pieces.lowerEntry(start + 1);
-        long from = first != null && first.getValue().recEnd > start ? first.getKey() : start;
-        for (Piece p : pieces.subMap(from, true, end, false).values()) {
-            if (p.recEnd > start) {
-                result.add(p);
-            }
+        Map.Entry<Long, Piece> e = pieces.floorEntry(start);
+        if (e == null || e.getValue().recEnd <= start) {
+            e = pieces.higherEntry(start);
+        }
+        for (; e != null && e.getKey() < end; e = pieces.higherEntry(e.getKey())) {
+            result.add(e.getValue());
         }
         return result;
     }
@@ -168,14 +167,15 @@ final class RangeTranslation {
         splitAt(start);
         splitAt(end);
         List<Piece> removed = new ArrayList<>(2);
-        Iterator<Piece> it = pieces.subMap(start, true, end, false).values().iterator();
-        while (it.hasNext()) {
-            Piece p = it.next();
-            removed.add(p);
+        for (Map.Entry<Long, Piece> e = pieces.ceilingEntry(start); e != null && e.getKey() < end;
+                e = pieces.higherEntry(e.getKey())) {
+            removed.add(e.getValue());
+        }
+        for (Piece p : removed) {
+            pieces.remove(p.recStart);
             if (p.kind != Kind.FILE) {
                 liveBytes -= p.lengthBytes();
             }
-            it.remove();
         }
         return removed;
     }

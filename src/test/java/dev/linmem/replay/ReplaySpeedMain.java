@@ -3,7 +3,7 @@ package dev.linmem.replay;
 /**
  * Measures the replay speed of one target on the shared strace traces: each trace is replayed
  * {@code rounds} times (the first rounds warm the JIT up) and the best and median rates are
- * printed. Run: see docs/replay.md, "Speed".
+ * printed; names may be shared traces or {@code extra/NAME}s. Run: see docs/replay.md, "Speed".
  */
 final class ReplaySpeedMain {
 
@@ -18,7 +18,7 @@ final class ReplaySpeedMain {
         String[] names = args.length > 2 ? args[2].split(",")
                 : new String[] {"php-strings.strace", "php-strings-nomremap.strace", "python-alloc.strace"};
         for (String name : names) {
-            RecordedTrace trace = SharedTraces.get(name);
+            RecordedTrace trace = PlacementCompareMain.trace(name);
             double[] rates = new double[rounds];
             for (int i = 0; i < rounds; i++) {
                 TargetResult r = replayer.replay(trace, target);
