@@ -31,15 +31,16 @@ class LayeringTest {
 
     /** Package (relative to dev.linmem) to the packages it may use, beside its own layer's. */
     static final Map<String, Set<String>> MAY_USE = Map.of(
-            "memory", Set.of(),
-            "space", Set.of("memory"),
-            "alloc", Set.of("space", "memory"),
-            "emscripten", Set.of("alloc", "space", "memory"),
-            "trace", Set.of("space"),
-            "replay", union(TRACE, Set.of("emscripten", "alloc", "space", "memory")),
-            "replay.php", union(TRACE, Set.of("replay", "emscripten", "alloc", "space", "memory")),
-            "replay.report", union(TRACE, Set.of("replay", "space", "memory")),
-            "cli", union(TRACE, Set.of("replay", "replay.report", "replay.php", "emscripten", "alloc", "space", "memory")));
+            "util", Set.of(),
+            "memory", Set.of("util"),
+            "space", Set.of("memory", "util"),
+            "alloc", Set.of("space", "memory", "util"),
+            "emscripten", Set.of("alloc", "space", "memory", "util"),
+            "trace", Set.of("space", "util"),
+            "replay", union(TRACE, Set.of("emscripten", "alloc", "space", "memory", "util")),
+            "replay.php", union(TRACE, Set.of("replay", "emscripten", "alloc", "space", "memory", "util")),
+            "replay.report", union(TRACE, Set.of("replay", "space", "memory", "util")),
+            "cli", union(TRACE, Set.of("replay", "replay.report", "replay.php", "emscripten", "alloc", "space", "memory", "util")));
 
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.linmem\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);
 

@@ -1,15 +1,16 @@
 package dev.linmem.replay;
 
+import dev.linmem.util.RangeTree;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
  * The piecewise map from recorded address ranges to target address ranges.
  *
- * <p><b>Layout.</b> A sorted map of <em>pieces</em> keyed by recorded start. A piece is a
+ * <p><b>Layout.</b> A {@link RangeTree} of <em>pieces</em> keyed by recorded start (a B+tree
+ * with {@code long} keys: lookups near the previous one, the common case, skip the descent; the
+ * tree's own end field is unused, a piece's fields are the truth). A piece is a
  * half-open recorded range {@code [recStart, recEnd)} that maps linearly onto the target range
  * {@code [targetStart, targetStart + length)}:
  * <pre>
@@ -91,7 +92,9 @@ final class RangeTranslation {
         }
     }
 
-    private final TreeMap<Long, Piece> pieces = new TreeMap<>();
+    private final RangeTree<Piece> pieces = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
+    /** Scratch cursor for walks; valid only until the next change of the tree. */
+    private final RangeTree.Cursor<Piece> cursor = new RangeTree.Cursor<>();
     private long liveBytes;
 
     /** Bytes in pieces that are not file-backed: what the recording holds, as translated here. */
@@ -106,32 +109,25 @@ final class RangeTranslation {
 
     /** The piece containing recorded address {@code rec}, or null. */
     Piece pieceAt(long rec) {
-        Map.Entry<Long, Piece> e = pieces.floorEntry(rec);
-        if (e == null || e.getValue().recEnd <= rec) {
-            return null;
-        }
-        return e.getValue();
+        Piece p = pieces.floorValue(rec);
+        return p == null || p.recEnd <= rec ? null : p;
     }
 
     /** The piece whose end is exactly {@code rec} (the mapping a hint at {@code rec} would extend), or null. */
     Piece pieceEndingAt(long rec) {
-        Map.Entry<Long, Piece> e = pieces.lowerEntry(rec);
-        if (e == null || e.getValue().recEnd != rec) {
-            return null;
-        }
-        return e.getValue();
+        Piece p = pieces.lowerValue(rec);
+        return p == null || p.recEnd != rec ? null : p;
     }
 
     /** The piece just before {@code p} in recorded order, or null. */
     Piece pieceBefore(Piece p) {
-        Map.Entry<Long, Piece> e = pieces.lowerEntry(p.recStart);
-        return e == null ? null : e.getValue();
+        return pieces.lowerValue(p.recStart);
     }
 
     /** True when some piece intersects {@code [start, end)}. */
     boolean intersects(long start, long end) {
-        Map.Entry<Long, Piece> e = pieces.lowerEntry(end);
-        return e != null && e.getValue().recEnd > start;
+        Piece p = pieces.lowerValue(end);
+        return p != null && p.recEnd > start;
     }
 
     /** True when some file-backed piece intersects {@code [start, end)}. */
@@ -147,12 +143,14 @@ final class RangeTranslation {
     /** The pieces intersecting {@code [start, end)}, unclipped, in order; the live view, do not change them. */
     List<Piece> overlapping(long start, long end) {
         List<Piece> result = new ArrayList<>(2);
-        Map.Entry<Long, Piece> e = pieces.floorEntry(start);
-        if (e == null || e.getValue().recEnd <= start) {
-            e = pieces.higherEntry(start);
+        boolean found = pieces.floor(start, cursor);
+        if (found && cursor.value().recEnd <= start) {
+            found = cursor.next();
+        } else if (!found) {
+            found = pieces.ceiling(start, cursor);
         }
-        for (; e != null && e.getKey() < end; e = pieces.higherEntry(e.getKey())) {
-            result.add(e.getValue());
+        for (; found && cursor.key() < end; found = cursor.next()) {
+            result.add(cursor.value());
         }
         return result;
     }
@@ -167,9 +165,8 @@ final class RangeTranslation {
         splitAt(start);
         splitAt(end);
         List<Piece> removed = new ArrayList<>(2);
-        for (Map.Entry<Long, Piece> e = pieces.ceilingEntry(start); e != null && e.getKey() < end;
-                e = pieces.higherEntry(e.getKey())) {
-            removed.add(e.getValue());
+        for (boolean found = pieces.ceiling(start, cursor); found && cursor.key() < end; found = cursor.next()) {
+            removed.add(cursor.value());
         }
         for (Piece p : removed) {
             pieces.remove(p.recStart);
@@ -195,7 +192,7 @@ final class RangeTranslation {
         }
         Piece p = new Piece(recStart, recEnd, kind == Kind.FILE ? NO_TARGET : targetStart,
                 kind == Kind.FILE ? 0 : group, kind, prot);
-        pieces.put(recStart, p);
+        pieces.put(recStart, 0, p);
         if (kind != Kind.FILE) {
             liveBytes += p.lengthBytes();
         }
@@ -215,14 +212,14 @@ final class RangeTranslation {
         }
         long delta = newRecEnd - p.recEnd;
         if (delta > 0) {
-            Map.Entry<Long, Piece> next = pieces.higherEntry(p.recStart);
-            if (next != null && next.getKey() < newRecEnd) {
-                throw new IllegalStateException("resize of " + p + " over " + next.getValue());
+            Piece next = pieces.higher(p.recStart, cursor) ? cursor.value() : null;
+            if (next != null && next.recStart < newRecEnd) {
+                throw new IllegalStateException("resize of " + p + " over " + next);
             }
             p.recEnd = newRecEnd;
-            if (next != null && next.getKey() == newRecEnd && mergeable(p, next.getValue())) {
+            if (next != null && next.recStart == newRecEnd && mergeable(p, next)) {
                 pieces.remove(newRecEnd);
-                p.recEnd = next.getValue().recEnd;
+                p.recEnd = next.recEnd;
             }
         } else {
             p.recEnd = newRecEnd;
@@ -236,7 +233,10 @@ final class RangeTranslation {
     void protect(long start, long end, int prot) {
         splitAt(start);
         splitAt(end);
-        List<Piece> inside = new ArrayList<>(pieces.subMap(start, true, end, false).values());
+        List<Piece> inside = new ArrayList<>(2);
+        for (boolean found = pieces.ceiling(start, cursor); found && cursor.key() < end; found = cursor.next()) {
+            inside.add(cursor.value());
+        }
         for (Piece p : inside) {
             p.prot = prot;
         }
@@ -262,7 +262,7 @@ final class RangeTranslation {
         }
         Piece tail = new Piece(rec, p.recEnd, p.hasTarget() ? p.targetOf(rec) : NO_TARGET, p.group, p.kind, p.prot);
         p.recEnd = rec;
-        pieces.put(rec, tail);
+        pieces.put(rec, 0, tail);
     }
 
     private void mergeAround(Piece p) {
@@ -272,11 +272,9 @@ final class RangeTranslation {
             prev.recEnd = p.recEnd;
             p = prev;
         }
-        for (Map.Entry<Long, Piece> next = pieces.ceilingEntry(p.recEnd);
-                next != null && next.getKey() == p.recEnd && mergeable(p, next.getValue());
-                next = pieces.ceilingEntry(p.recEnd)) {
-            pieces.remove(next.getKey());
-            p.recEnd = next.getValue().recEnd;
+        for (Piece next = pieces.get(p.recEnd); next != null && mergeable(p, next); next = pieces.get(p.recEnd)) {
+            pieces.remove(next.recStart);
+            p.recEnd = next.recEnd;
         }
     }
 
@@ -285,15 +283,17 @@ final class RangeTranslation {
                 && (a.kind == Kind.FILE || a.targetEnd() == b.targetStart);
     }
 
-    /** Checks the invariants listed in the class comment. */
+    /** Checks the invariants listed in the class comment, and the tree's own. */
     void checkInvariants() {
+        pieces.checkInvariants();
         long previousEnd = Long.MIN_VALUE;
         Piece previous = null;
         long live = 0;
-        for (Map.Entry<Long, Piece> e : pieces.entrySet()) {
-            Piece p = e.getValue();
-            if (e.getKey() != p.recStart) {
-                throw new IllegalStateException("piece " + p + " filed under " + Long.toHexString(e.getKey()));
+        RangeTree.Cursor<Piece> c = new RangeTree.Cursor<>();
+        for (boolean found = pieces.first(c); found; found = c.next()) {
+            Piece p = c.value();
+            if (c.key() != p.recStart) {
+                throw new IllegalStateException("piece " + p + " filed under " + Long.toHexString(c.key()));
             }
             if (p.recEnd <= p.recStart) {
                 throw new IllegalStateException("empty piece " + p);

@@ -1,5 +1,6 @@
 package dev.linmem.space;
 
+import dev.linmem.util.RangeTree;
 import java.util.ArrayList;
 import java.util.List;
 

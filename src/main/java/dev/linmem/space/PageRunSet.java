@@ -1,5 +1,6 @@
 package dev.linmem.space;
 
+import dev.linmem.util.RangeTree;
 /**
  * A set of map pages stored as maximal runs {@code [startPage, endPage)}: the address space's
  * record of pages known to read zero.

@@ -1,7 +1,7 @@
 /**
  * Layer 2: the address space, Linux's mmap family over a linear memory (the LINUX profile).
  *
- * <p>May use: {@code dev.linmem.memory} and the JDK. Used by the allocators, the EMSCRIPTEN
+ * <p>May use: {@code dev.linmem.memory}, {@code dev.linmem.util} and the JDK. Used by the allocators, the EMSCRIPTEN
  * profile ({@code dev.linmem.emscripten}, which implements {@link dev.linmem.space.MemoryMapper}
  * over malloc) and the replayer. Nothing here knows about malloc.
  *
@@ -39,7 +39,7 @@
  *   <li>Pure range logic, package-private, tested with page numbers and page pictures:
  *       {@code Mapping}, {@code MappingSet} (mappings, splits, merge rule, brk reservation),
  *       {@code GapIndex} (gaps by address with subtree maxima, plus a size index),
- *       {@code PageRunSet} (runs of known-zero pages), all three over {@code RangeTree} (a
+ *       {@code PageRunSet} (runs of known-zero pages), all three over {@code dev.linmem.util.RangeTree} (a
  *       B+tree of page ranges with primitive keys). Policies: {@code Placements},
  *       {@code GrowthAwarePlacement}.</li>
  * </ul>

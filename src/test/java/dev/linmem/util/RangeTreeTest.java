@@ -1,4 +1,4 @@
-package dev.linmem.space;
+package dev.linmem.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,14 @@
-package dev.linmem.space;
+package dev.linmem.util;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An ordered map from a start page to an entry {@code (startPage, endPage, value)}, stored as a
- * B+tree with primitive {@code long} keys: the one sorted structure under {@link MappingSet}
- * (mappings by start), {@link PageRunSet} (known-zero runs) and {@link GapIndex} (gaps by
- * address, and by size). It replaces red-black trees of boxed {@code Long} keys, whose every
+ * B+tree with primitive {@code long} keys: the one sorted structure under the address space's
+ * {@code MappingSet} (mappings by start), {@code PageRunSet} (known-zero runs) and
+ * {@code GapIndex} (gaps by address, and by size), and under the replayer's
+ * {@code RangeTranslation} (translated pieces by recorded start). It replaces red-black trees of boxed {@code Long} keys, whose every
  * level is two dependent cache misses (the node, then its key): with a million entries a
  * lookup here visits four nodes and binary-searches contiguous {@code long[]} arrays.
  *
@@ -76,13 +77,13 @@ import java.util.List;
  *
  * @param <V> the value type (may be unused: null values)
  */
-final class RangeTree<V> {
+public final class RangeTree<V> {
 
     /** Entries per leaf and children per inner node: a leaf's keys fill 8 cache lines. */
-    static final int DEFAULT_CAPACITY = 64;
+    public static final int DEFAULT_CAPACITY = 64;
 
     /** Whether the tree tracks the longest {@code endPage - startPage} of every subtree. */
-    enum Lengths {
+    public enum Lengths {
         /** Nothing tracked: {@link #maxLength()} and the length queries are unavailable. */
         UNTRACKED,
         /** The longest range of every subtree is kept, for {@link #lowestWithLengthAtLeast} and friends. */
@@ -129,25 +130,25 @@ final class RangeTree<V> {
      * A position in the tree: one entry, readable, and movable along the leaf chain. Valid until
      * the next put or remove on the tree.
      */
-    static final class Cursor<V> {
+    public static final class Cursor<V> {
         private Node leaf;
         private int index;
 
-        long key() {
+        public long key() {
             return leaf.keys[index];
         }
 
-        long end() {
+        public long end() {
             return leaf.ends[index];
         }
 
         @SuppressWarnings("unchecked")
-        V value() {
+        public V value() {
             return (V) leaf.values[index];
         }
 
         /** Moves to the next entry in key order; false (and invalid) when there is none. */
-        boolean next() {
+        public boolean next() {
             if (++index < leaf.size) {
                 return true;
             }
@@ -155,7 +156,7 @@ final class RangeTree<V> {
         }
 
         /** Moves to the previous entry in key order; false (and invalid) when there is none. */
-        boolean previous() {
+        public boolean previous() {
             if (--index >= 0) {
                 return true;
             }
@@ -188,12 +189,12 @@ final class RangeTree<V> {
     private boolean replaced;
 
     /** An empty tree of the default capacity. */
-    RangeTree(Lengths lengths) {
+    public RangeTree(Lengths lengths) {
         this(DEFAULT_CAPACITY, lengths);
     }
 
     /** An empty tree whose nodes hold {@code capacity} (at least 4) entries; tests use small ones. */
-    RangeTree(int capacity, Lengths lengths) {
+    public RangeTree(int capacity, Lengths lengths) {
         if (capacity < 4) {
             throw new IllegalArgumentException("capacity must be at least 4: " + capacity);
         }
@@ -203,11 +204,11 @@ final class RangeTree<V> {
         this.root = Node.leaf(capacity);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
@@ -215,14 +216,14 @@ final class RangeTree<V> {
 
     /** The value of the entry whose key is {@code key}, or null (also for a null value). */
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    public V get(long key) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         return i >= 0 && leaf.keys[i] == key ? (V) leaf.values[i] : null;
     }
 
     /** True when an entry has key {@code key}. */
-    boolean containsKey(long key) {
+    public boolean containsKey(long key) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         return i >= 0 && leaf.keys[i] == key;
@@ -230,7 +231,7 @@ final class RangeTree<V> {
 
     /** The value of the entry with the greatest key at or below {@code key}, or null. */
     @SuppressWarnings("unchecked")
-    V floorValue(long key) {
+    public V floorValue(long key) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         if (i >= 0) {
@@ -241,13 +242,13 @@ final class RangeTree<V> {
     }
 
     /** The value of the entry with the greatest key below {@code key}, or null. */
-    V lowerValue(long key) {
+    public V lowerValue(long key) {
         return key == Long.MIN_VALUE ? null : floorValue(key - 1);
     }
 
     /** The value of the entry with the least key at or above {@code key}, or null. */
     @SuppressWarnings("unchecked")
-    V ceilingValue(long key) {
+    public V ceilingValue(long key) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         if (i >= 0 && leaf.keys[i] == key) {
@@ -261,7 +262,7 @@ final class RangeTree<V> {
     }
 
     /** Places {@code c} on the entry with the greatest key at or below {@code key}; false when none. */
-    boolean floor(long key, Cursor<V> c) {
+    public boolean floor(long key, Cursor<V> c) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         if (i >= 0) {
@@ -272,12 +273,12 @@ final class RangeTree<V> {
     }
 
     /** Places {@code c} on the entry with the greatest key below {@code key}; false when none. */
-    boolean lower(long key, Cursor<V> c) {
+    public boolean lower(long key, Cursor<V> c) {
         return key != Long.MIN_VALUE ? floor(key - 1, c) : c.at(null, 0);
     }
 
     /** Places {@code c} on the entry with the least key at or above {@code key}; false when none. */
-    boolean ceiling(long key, Cursor<V> c) {
+    public boolean ceiling(long key, Cursor<V> c) {
         Node leaf = leafFor(key);
         int i = floorIndex(leaf.keys, 0, leaf.size, key);
         if (i >= 0 && leaf.keys[i] == key) {
@@ -290,12 +291,12 @@ final class RangeTree<V> {
     }
 
     /** Places {@code c} on the entry with the least key above {@code key}; false when none. */
-    boolean higher(long key, Cursor<V> c) {
+    public boolean higher(long key, Cursor<V> c) {
         return key != Long.MAX_VALUE ? ceiling(key + 1, c) : c.at(null, 0);
     }
 
     /** Places {@code c} on the entry with the least key; false when the tree is empty. */
-    boolean first(Cursor<V> c) {
+    public boolean first(Cursor<V> c) {
         Node n = root;
         while (!n.isLeaf()) {
             n = n.children[0];
@@ -304,7 +305,7 @@ final class RangeTree<V> {
     }
 
     /** Places {@code c} on the entry with the greatest key; false when the tree is empty. */
-    boolean last(Cursor<V> c) {
+    public boolean last(Cursor<V> c) {
         Node n = root;
         while (!n.isLeaf()) {
             n = n.children[n.size - 1];
@@ -315,13 +316,13 @@ final class RangeTree<V> {
     // ---- length queries (Lengths.TRACK_MAX) ----
 
     /** The longest {@code endPage - startPage} of all entries; 0 when empty. */
-    long maxLength() {
+    public long maxLength() {
         requireTracking();
         return root.maxLength;
     }
 
     /** Places {@code c} on the lowest entry of length at least {@code length}; false when none. */
-    boolean lowestWithLengthAtLeast(long length, Cursor<V> c) {
+    public boolean lowestWithLengthAtLeast(long length, Cursor<V> c) {
         requireTracking();
         Node n = root;
         if (n.maxLength < length || n.size == 0) {
@@ -345,7 +346,7 @@ final class RangeTree<V> {
      * Places {@code c} on the lowest entry of length at least {@code length} whose key is at or
      * above {@code fromKey}; false when none.
      */
-    boolean lowestWithLengthAtLeastFrom(long length, long fromKey, Cursor<V> c) {
+    public boolean lowestWithLengthAtLeastFrom(long length, long fromKey, Cursor<V> c) {
         requireTracking();
         return lowestFrom(root, length, fromKey, c);
     }
@@ -368,7 +369,7 @@ final class RangeTree<V> {
     }
 
     /** The longest {@code endPage - startPage} among entries with key below {@code key}; 0 when none. */
-    long maxLengthBelow(long key) {
+    public long maxLengthBelow(long key) {
         requireTracking();
         long best = 0;
         Node n = root;
@@ -386,7 +387,7 @@ final class RangeTree<V> {
     }
 
     /** Receives entries in key order; returns false to stop the visit. */
-    interface EntryVisitor {
+    public interface EntryVisitor {
         boolean visit(long startPage, long endPage);
     }
 
@@ -394,7 +395,7 @@ final class RangeTree<V> {
      * Visits, in key order, the entries of length at least {@code length}, skipping whole
      * subtrees that hold none, until {@code visitor} returns false; true when it stopped early.
      */
-    boolean visitWithLengthAtLeast(long length, EntryVisitor visitor) {
+    public boolean visitWithLengthAtLeast(long length, EntryVisitor visitor) {
         requireTracking();
         return visitLong(root, length, visitor);
     }
@@ -419,7 +420,7 @@ final class RangeTree<V> {
     // ---- mutation ----
 
     /** Sets the entry of key {@code key} to {@code (key, end, value)}, replacing one with that key. */
-    void put(long key, long end, V value) {
+    public void put(long key, long end, V value) {
         replaced = false;
         Node split = insert(root, key, end, value);
         if (split != null) {
@@ -439,7 +440,7 @@ final class RangeTree<V> {
     }
 
     /** Removes the entry of key {@code key}; false when there is none. */
-    boolean remove(long key) {
+    public boolean remove(long key) {
         if (!delete(root, key)) {
             return false;
         }
@@ -454,7 +455,7 @@ final class RangeTree<V> {
      * Rewrites the end and value of the entry under {@code c} in place (its key stays): no
      * descent. Only for trees that track no lengths, whose nodes hold nothing derived from ends.
      */
-    void set(Cursor<V> c, long end, V value) {
+    public void set(Cursor<V> c, long end, V value) {
         if (tracksLengths) {
             throw new IllegalStateException("range tree: set at a cursor would bypass the length maxima");
         }
@@ -469,7 +470,7 @@ final class RangeTree<V> {
      * equal {@code newKey}); the tree is unchanged and an exception thrown when one does or
      * {@code oldKey} is absent.
      */
-    void rekey(long oldKey, long newKey, long newEnd) {
+    public void rekey(long oldKey, long newKey, long newEnd) {
         rekey(root, oldKey, newKey, newEnd);
     }
 
@@ -525,7 +526,7 @@ final class RangeTree<V> {
     // ---- listing and invariants ----
 
     /** Every entry as {@code {startPage, endPage}}, in key order. */
-    List<long[]> entries() {
+    public List<long[]> entries() {
         List<long[]> out = new ArrayList<>(size);
         Cursor<V> c = new Cursor<>();
         for (boolean ok = first(c); ok; ok = c.next()) {
@@ -535,7 +536,7 @@ final class RangeTree<V> {
     }
 
     /** Every value, in key order. */
-    List<V> values() {
+    public List<V> values() {
         List<V> out = new ArrayList<>(size);
         Cursor<V> c = new Cursor<>();
         for (boolean ok = first(c); ok; ok = c.next()) {
@@ -545,7 +546,7 @@ final class RangeTree<V> {
     }
 
     /** Checks the invariants listed in the class notes. */
-    void checkInvariants() {
+    public void checkInvariants() {
         List<Node> leaves = new ArrayList<>();
         checkNode(root, Long.MIN_VALUE, Long.MAX_VALUE, depthOfFirstLeaf(), 0, leaves);
         if (!root.isLeaf() && root.size < 2) {
