@@ -1,9 +1,10 @@
 /**
  * Layer 2: the address space, Linux's mmap family over a linear memory (the LINUX profile).
  *
- * <p>May use: {@code dev.linmem.memory}, {@code dev.linmem.util} and the JDK. Used by the allocators, the EMSCRIPTEN
- * profile ({@code dev.linmem.emscripten}, which implements {@link dev.linmem.space.MemoryMapper}
- * over malloc) and the replayer. Nothing here knows about malloc.
+ * <p>May use: {@code dev.linmem.memory}, {@code dev.linmem.util} and the JDK. Used by the
+ * allocators, the EMSCRIPTEN profile ({@code dev.linmem.emscripten}, which implements
+ * {@link dev.linmem.space.MemoryMapper} over malloc) and the replayer. Nothing here knows about
+ * malloc.
  *
  * <h2>Vocabulary</h2>
  * <ul>
@@ -39,9 +40,9 @@
  *   <li>Pure range logic, package-private, tested with page numbers and page pictures:
  *       {@code Mapping}, {@code MappingSet} (mappings, splits, merge rule, brk reservation),
  *       {@code GapIndex} (gaps by address with subtree maxima, plus a size index),
- *       {@code PageRunSet} (runs of known-zero pages), all three over {@code dev.linmem.util.RangeTree} (a
- *       B+tree of page ranges with primitive keys). Policies: {@code Placements},
- *       {@code GrowthAwarePlacement}.</li>
+ *       {@code PageRunSet} (runs of known-zero pages), all three over
+ *       {@code dev.linmem.util.RangeTree} (a B+tree of page ranges with primitive keys).
+ *       Policies: {@code Placements}, {@code GrowthAwarePlacement}.</li>
  * </ul>
  *
  * <h2>Contracts</h2>

@@ -8,9 +8,10 @@ import java.util.List;
  * B+tree with primitive {@code long} keys: the one sorted structure under the address space's
  * {@code MappingSet} (mappings by start), {@code PageRunSet} (known-zero runs) and
  * {@code GapIndex} (gaps by address, and by size), and under the replayer's
- * {@code RangeTranslation} (translated pieces by recorded start). It replaces red-black trees of boxed {@code Long} keys, whose every
- * level is two dependent cache misses (the node, then its key): with a million entries a
- * lookup here visits four nodes and binary-searches contiguous {@code long[]} arrays.
+ * {@code RangeTranslation} (translated pieces by recorded start). It replaces red-black trees
+ * of boxed {@code Long} keys, whose every level is two dependent cache misses (the node, then
+ * its key): with a million entries a lookup here visits four nodes and binary-searches
+ * contiguous {@code long[]} arrays.
  *
  * <h2>Layout</h2>
  * <pre>
