@@ -40,7 +40,7 @@ final class DirectMemory32 extends DirectLinearMemory {
 
     /** @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one) */
     DirectMemory32(MemoryType type, long limitPages, int slabShift) {
-        super(type, limitPages, (PAGE_BYTES << slabShift) - 1);
+        super(type, limitPages, Slabs.offsetMask(slabShift));
         long slots = type.shared() ? limitPages : Math.min(limitPages, Math.max(type.initialPages(), MIN_TABLE_SLOTS));
         this.table = new ByteBuffer[(int) slots];
         this.slabs = new Slabs<>(slabShift, limitPages, table.length, new ByteBuffer[0],

@@ -120,8 +120,8 @@ final class Slabs<B> {
         return 1 << slabShift;
     }
 
-    /** Mask of an address's byte offset inside its slab. */
-    int offsetMask() {
+    /** Mask of an address's byte offset inside a slab of {@code 2^slabShift} pages. */
+    static int offsetMask(int slabShift) {
         return (PAGE_BYTES << slabShift) - 1;
     }
 
