@@ -44,7 +44,7 @@ package dev.linmem.space;
  * measured to cost 3 to 14% more peak memory on PHP's recordings for a handful of growths, so
  * it is off by default.
  *
- * <p>Cost: two gap-index queries and four mapping lookups, O(log n).
+ * <p>Cost: at most two gap-index queries and three mapping lookups, O(log n).
  */
 final class GrowthAwarePlacement implements PlacementPolicy {
 

@@ -30,8 +30,11 @@ record Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowt
     }
 
     Mapping {
-        if (startPage < 0 || endPage <= startPage || reallocStep < 0) {
+        if (startPage < 0 || endPage <= startPage) {
             throw new IllegalArgumentException("bad mapping range [" + startPage + ", " + endPage + ")");
+        }
+        if (reallocStep < 0) {
+            throw new IllegalArgumentException("negative realloc step " + reallocStep);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.linmem.space;
 
-import static dev.linmem.space.SpaceFixture.ANON;
 import static dev.linmem.space.SpaceFixture.P;
-import static dev.linmem.space.SpaceFixture.RW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
