@@ -4,7 +4,8 @@
  *
  * <p>May use: {@code dev.linmem.replay.trace} (the event model and readers), {@code
  * dev.linmem.emscripten}, {@code dev.linmem.alloc}, {@code dev.linmem.space}, {@code
- * dev.linmem.memory}. Used by {@code dev.linmem.cli} and the report writers.
+ * dev.linmem.memory}, and {@code dev.linmem.util} (the translation's tree). Used by {@code
+ * dev.linmem.cli} and the report writers.
  *
  * <p>Vocabulary:
  * <ul>
