@@ -74,9 +74,9 @@ final class Slabs<B> {
     static final int MAX_SLAB_SHIFT = 6;
 
     /**
-     * A slab covers at most this fraction of the initial size, so a memory's first write never
-     * allocates more than 1/16 of the memory it was created with (a memory of fewer than 32 initial
-     * pages gets one-page slabs: one buffer per page).
+     * A slab covers at most this fraction of the initial size, or one page: a memory's first write
+     * never allocates more than 1/16 of the memory it was created with or one page, whichever is
+     * more (a memory of fewer than 32 initial pages gets one-page slabs: one buffer per page).
      */
     static final int SLABS_PER_INITIAL_SIZE = 16;
 
