@@ -102,11 +102,6 @@ final class RangeTranslation {
         return liveBytes;
     }
 
-    /** Number of pieces. */
-    int pieceCount() {
-        return pieces.size();
-    }
-
     /** The piece containing recorded address {@code rec}, or null. */
     Piece pieceAt(long rec) {
         Piece p = pieces.floorValue(rec);
@@ -158,8 +153,8 @@ final class RangeTranslation {
     /**
      * Removes {@code [start, end)} from the map, splitting pieces that straddle its ends.
      *
-     * @return the removed pieces, clipped to the range, in recorded order (fresh objects the
-     *     caller may keep)
+     * @return the removed pieces, clipped to the range, in recorded order (no longer in the map,
+     *     so the caller may keep them)
      */
     List<Piece> remove(long start, long end) {
         splitAt(start);

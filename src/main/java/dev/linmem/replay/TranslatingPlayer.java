@@ -799,11 +799,6 @@ final class TranslatingPlayer implements EventPlayer {
         return b != null ? b.target : -1;
     }
 
-    /** The translation's pieces, for tests and diagnostics. */
-    String describeTranslation() {
-        return translation.toString();
-    }
-
     @Override
     public void visitLiveRanges(LiveRangeVisitor visitor) {
         translation.forEach(p -> {

@@ -55,10 +55,6 @@ record Mapping(long startPage, long endPage, int prot, long id, int inPlaceGrowt
         return new Mapping(newStartPage, newEndPage, prot, id, inPlaceGrowths, reallocStep);
     }
 
-    Mapping withProt(int newProt) {
-        return new Mapping(startPage, endPage, newProt, id, inPlaceGrowths, reallocStep);
-    }
-
     /** True when {@code next} continues this mapping as the same VMA (touching, same id, same prot). */
     boolean mergesWith(Mapping next) {
         return endPage == next.startPage && id == next.id && prot == next.prot;
