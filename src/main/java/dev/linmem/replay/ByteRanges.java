@@ -1,7 +1,8 @@
 package dev.linmem.replay;
 
-import java.util.Map;
-import java.util.TreeMap;
+import dev.linmem.util.RangeTree;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A set of bytes as disjoint half-open ranges: what a player or a storage holds from its target
@@ -9,7 +10,8 @@ import java.util.TreeMap;
  * leaked. Kept from the results the player got, independent of how its target counts.
  *
  * <h2>Layout</h2>
- * {@code start -> end} of maximal held ranges, half-open, in address order.
+ * {@code start -> end} of maximal held ranges, half-open, in address order, in a {@link RangeTree}
+ * (the B+tree with {@code long} keys the address space and the translation use; no values).
  *
  * <h2>Invariants</h2>
  * Ranges are non-empty, disjoint and not adjacent (adjacent ones are merged), and
@@ -17,7 +19,8 @@ import java.util.TreeMap;
  */
 public final class ByteRanges {
 
-    private final TreeMap<Long, Long> ranges = new TreeMap<>();
+    private final RangeTree<Void> ranges = new RangeTree<>(RangeTree.Lengths.UNTRACKED);
+    private final RangeTree.Cursor<Void> cursor = new RangeTree.Cursor<>();
     private long heldBytes;
 
     /** Bytes in the set. */
@@ -33,19 +36,18 @@ public final class ByteRanges {
         remove(start, end);
         long s = start;
         long e = end;
-        Map.Entry<Long, Long> before = ranges.floorEntry(s);
-        if (before != null && before.getValue() == s) {
-            s = before.getKey();
+        if (ranges.lower(s, cursor) && cursor.end() == s) {
+            s = cursor.key();
+            heldBytes -= cursor.end() - cursor.key();
             ranges.remove(s);
-            heldBytes -= before.getValue() - before.getKey();
         }
-        Long afterEnd = ranges.get(e);
-        if (afterEnd != null) {
+        if (ranges.floor(e, cursor) && cursor.key() == e) {
+            heldBytes -= cursor.end() - e;
+            long after = cursor.end();
             ranges.remove(e);
-            heldBytes -= afterEnd - e;
-            e = afterEnd;
+            e = after;
         }
-        ranges.put(s, e);
+        ranges.put(s, e, null);
         heldBytes += e - s;
     }
 
@@ -54,49 +56,53 @@ public final class ByteRanges {
         if (start >= end) {
             return;
         }
-        Map.Entry<Long, Long> first = ranges.lowerEntry(start);
-        if (first != null && first.getValue() > start) {
-            ranges.put(first.getKey(), start);
-            ranges.put(start, first.getValue());
+        splitAt(start);
+        splitAt(end);
+        List<Long> inside = new ArrayList<>(2);
+        for (boolean found = ranges.ceiling(start, cursor); found && cursor.key() < end; found = cursor.next()) {
+            inside.add(cursor.key());
+            heldBytes -= cursor.end() - cursor.key();
         }
-        Map.Entry<Long, Long> last = ranges.lowerEntry(end);
-        if (last != null && last.getValue() > end) {
-            ranges.put(last.getKey(), end);
-            ranges.put(end, last.getValue());
+        for (long key : inside) {
+            ranges.remove(key);
         }
-        Map<Long, Long> inside = ranges.subMap(start, true, end, false);
-        for (Map.Entry<Long, Long> r : inside.entrySet()) {
-            heldBytes -= r.getValue() - r.getKey();
+    }
+
+    /** Cuts the range straddling {@code at} (if any) into two at {@code at}. */
+    private void splitAt(long at) {
+        if (ranges.lower(at, cursor) && cursor.end() > at) {
+            long end = cursor.end();
+            ranges.set(cursor, at, null);
+            ranges.put(at, end, null);
         }
-        inside.clear();
     }
 
     /** True when all of {@code [start, end)} is held. */
     public boolean holdsAll(long start, long end) {
-        Map.Entry<Long, Long> r = ranges.floorEntry(start);
-        return r != null && r.getValue() >= end;
+        return ranges.floor(start, cursor) && cursor.end() >= end;
     }
 
     /** Hands every range to {@code visitor} as holding {@code kind}, in address order. */
     public void visit(LiveRangeVisitor visitor, PeakMap.Kind kind) {
-        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
-            visitor.range(r.getKey(), r.getValue() - r.getKey(), kind);
+        for (long[] r : ranges.entries()) {
+            visitor.range(r[0], r[1] - r[0], kind);
         }
     }
 
     /** Throws {@link IllegalStateException} when a layout invariant is broken. */
     public void checkInvariants() {
+        ranges.checkInvariants();
         long sum = 0;
         long previousEnd = Long.MIN_VALUE;
-        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
-            if (r.getKey() >= r.getValue()) {
-                throw new IllegalStateException("empty held range at " + r.getKey());
+        for (long[] r : ranges.entries()) {
+            if (r[0] >= r[1]) {
+                throw new IllegalStateException("empty held range at " + r[0]);
             }
-            if (r.getKey() <= previousEnd) {
-                throw new IllegalStateException("held ranges overlap or touch at " + r.getKey());
+            if (r[0] <= previousEnd) {
+                throw new IllegalStateException("held ranges overlap or touch at " + r[0]);
             }
-            previousEnd = r.getValue();
-            sum += r.getValue() - r.getKey();
+            previousEnd = r[1];
+            sum += r[1] - r[0];
         }
         if (sum != heldBytes) {
             throw new IllegalStateException("held bytes " + heldBytes + " but ranges sum to " + sum);
