@@ -128,6 +128,9 @@ abstract class AbstractLinearMemory implements LinearMemory {
     /** Nulls the page's slot; returns whether it was committed. Called under the grow lock. */
     abstract boolean releasePage(long pageIndex);
 
+    /** Whether the page lies in the low slab ({@link Slabs}), which a zero fill does not release. */
+    abstract boolean inLowSlab(long pageIndex);
+
     /** Copies a span (within one page) of memory at {@code address} into {@code dst}. */
     abstract void readSpan(long address, byte[] dst, int dstOffset, int lengthBytes);
 
@@ -362,7 +365,7 @@ abstract class AbstractLinearMemory implements LinearMemory {
             long at = address + done;
             int span = (int) Math.min(lengthBytes - done, bytesToPageEnd(at));
             long page = at >>> PAGE_SHIFT;
-            if (value == 0 && span == PAGE_BYTES && !type.shared()) {
+            if (value == 0 && span == PAGE_BYTES && !type.shared() && !inLowSlab(page)) {
                 releaseWholePage(page);
             } else if (value != 0 || isCommitted(page)) {
                 fillSpan(at, span, value);
@@ -375,7 +378,8 @@ abstract class AbstractLinearMemory implements LinearMemory {
      * Zeroes a whole page of an unshared memory by releasing its buffer: it reads zero again
      * and costs O(1) instead of a 64 KiB memset (Emscripten's mmap clears every mapping, which
      * made replays of PHP recordings clear about 90 GB). Shared memories fill instead, so
-     * racing plain accesses keep wasm's semantics.
+     * racing plain accesses keep wasm's semantics, and so do pages of the low slab, which stays
+     * committed as a whole for the fast path.
      */
     private void releaseWholePage(long page) {
         if (!isCommitted(page)) {

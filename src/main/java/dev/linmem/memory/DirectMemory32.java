@@ -23,6 +23,8 @@ import java.util.Arrays;
  *   <li>A shared memory's table has {@code limitPages} slots from birth and is never replaced, so
  *       no thread can ever hold a stale table.</li>
  *   <li>The slabs' own invariants ({@link Slabs}).</li>
+ *   <li>{@code low} is {@code NO_LOW}, or the memory is unshared and {@code low} is the low slab
+ *       with every one of its pages committed (so below the size).</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
@@ -61,7 +63,17 @@ final class DirectMemory32 extends DirectLinearMemory {
     }
 
     private ByteBuffer commit(int pageIndex) {
-        return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        if (pageIndex >= slabs.slabPages()) {
+            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        }
+        ByteBuffer lowSlab = slabs.commitLowSlab(tableLock(), this::currentTable, sizeBytes >>> PAGE_SHIFT, this::countCommit);
+        if (lowSlab == null) {
+            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        }
+        if (!type().shared()) {
+            low = lowSlab;
+        }
+        return lowSlab;
     }
 
     /** The table as of now (read under the table lock by {@link Slabs#commit}). */
@@ -86,7 +98,15 @@ final class DirectMemory32 extends DirectLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
+        if (pageIndex < slabs.slabPages()) {
+            low = NO_LOW;
+        }
         return slabs.release(table, (int) pageIndex);
+    }
+
+    @Override
+    boolean inLowSlab(long pageIndex) {
+        return pageIndex < slabs.slabPages();
     }
 
     @Override
@@ -107,6 +127,12 @@ final class DirectMemory32 extends DirectLinearMemory {
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
         for (int p = (int) pages; p < table.length; p++) {
             check(table[p] == null, "committed page " + p + " at or above the size " + pages);
+        }
+        if (low != NO_LOW) {
+            check(!type().shared(), "a shared memory has no low slab in a field");
+            for (int p = 0; p < slabs.slabPages(); p++) {
+                check(p < pages && table[p] == low, "the low slab in the field, but page " + p + " is not committed in it");
+            }
         }
         slabs.check(table, ByteBuffer::capacity);
     }

@@ -118,6 +118,11 @@ final class DirectMemory64 extends DirectLinearMemory {
     }
 
     @Override
+    boolean inLowSlab(long pageIndex) {
+        return false;
+    }
+
+    @Override
     long countCommittedSlots() {
         long committed = 0;
         for (ByteBuffer[] chunk : directory) {

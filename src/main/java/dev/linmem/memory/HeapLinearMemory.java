@@ -7,19 +7,22 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * A linear memory whose wasm pages are Java {@code byte[]}s of {@link #PAGE_BYTES} bytes.
+ * A linear memory whose wasm pages live in Java {@code byte[]}s.
  *
  * <h2>Layout</h2>
- * Page {@code p} is a {@code byte[PAGE_BYTES]} (or {@code null} while uncommitted) found through
- * {@link #pageAt}; the subclass decides the page table's shape (one level for wasm32, two for
- * memory64). Values are little-endian within the array.
+ * Page {@code p} lives in a {@code byte[]} (its own, or a slab it shares with its neighbours; or
+ * {@code null} while uncommitted) found through {@link #pageAt}; the subclass decides the page
+ * table's shape (one level for wasm32, two for memory64). Values are little-endian within the
+ * array.
  *
  * <h2>Algorithm</h2>
  * <ul>
- *   <li><b>Access</b> (the hot path): bounds check against the size; if the value crosses the
- *       page's end, assemble it byte by byte; else one table load, one null check and one
- *       {@code byteArrayViewVarHandle} access. A read of an uncommitted page returns zero; a
- *       write commits the page first ({@link #committedPageAt}).</li>
+ *   <li><b>Access</b> (the hot path): an access wholly inside the low slab ({@link #low}, set
+ *       only while it is committed) is one {@code byteArrayViewVarHandle} access on it. Any other
+ *       access: bounds check against the size; if the value crosses the page's end, assemble it
+ *       byte by byte; else one table load, one null check and one view-handle access. A read of
+ *       an uncommitted page returns zero; a write commits the page first
+ *       ({@link #committedPageAt}).</li>
  *   <li><b>Atomics</b>: JDK 23 and later refuse atomic access modes on {@code byte[]} views, and
  *       a {@code byte[]} has no guaranteed alignment on every JVM. So heap atomics take one of
  *       {@link #ATOMIC_STRIPES} monitors, chosen by the address's 8-byte granule (so an i32 and
@@ -47,6 +50,18 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
         }
     }
 
+    /** The value of {@link #low} while the memory has no low slab in it: empty, so no address passes the fast path. */
+    static final byte[] NO_LOW = new byte[0];
+
+    /**
+     * The low slab ({@link Slabs}) while every page of it is committed and the memory is
+     * unshared, else {@link #NO_LOW}: an access that lies wholly below its end needs no size
+     * check (the low slab lies within the initial size, and memory never shrinks), no page
+     * table and no commit, only the buffer's own bounds check. Set by the subclass when it
+     * commits the low slab; reset when one of its pages is released.
+     */
+    byte[] low = NO_LOW;
+
     HeapLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask) {
         super(type, Backing.HEAP, limitPages, bufferOffsetMask);
     }
@@ -68,6 +83,10 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final byte getI8(long address) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 1) {
+            return l[(int) address];
+        }
         checkAccess(address, 1);
         byte[] page = pageAt(address >>> PAGE_SHIFT);
         return page == null ? 0 : page[offsetIn(address)];
@@ -75,12 +94,21 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final void putI8(long address, byte value) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 1) {
+            l[(int) address] = value;
+            return;
+        }
         checkAccess(address, 1);
         committedPageAt(address >>> PAGE_SHIFT)[offsetIn(address)] = value;
     }
 
     @Override
     public final short getI16(long address) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 2) {
+            return (short) I16.get(l, (int) address);
+        }
         checkAccess(address, 2);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
@@ -92,6 +120,11 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final void putI16(long address, short value) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 2) {
+            I16.set(l, (int) address, value);
+            return;
+        }
         checkAccess(address, 2);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 2) {
@@ -103,6 +136,10 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final int getI32(long address) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 4) {
+            return (int) I32.get(l, (int) address);
+        }
         checkAccess(address, 4);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
@@ -114,6 +151,11 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final void putI32(long address, int value) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 4) {
+            I32.set(l, (int) address, value);
+            return;
+        }
         checkAccess(address, 4);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 4) {
@@ -125,6 +167,10 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final long getI64(long address) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 8) {
+            return (long) I64.get(l, (int) address);
+        }
         checkAccess(address, 8);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {
@@ -136,6 +182,11 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
 
     @Override
     public final void putI64(long address, long value) {
+        byte[] l = low;
+        if (address >= 0 && address <= l.length - 8) {
+            I64.set(l, (int) address, value);
+            return;
+        }
         checkAccess(address, 8);
         int offset = offsetIn(address);
         if ((offset & OFFSET_MASK) > PAGE_BYTES - 8) {

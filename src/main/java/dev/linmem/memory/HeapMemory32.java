@@ -14,8 +14,9 @@ import java.util.Arrays;
  *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a),
  *                   or null (uncommitted, reads zero)
  * </pre>
- * With one-page slabs (memories created with fewer than 32 pages) slot p is page p's own
- * {@code byte[PAGE_BYTES]}.
+ * With one-page slabs (memories created with one page or none) slot p is page p's own
+ * {@code byte[PAGE_BYTES]}. The low slab (slab 0) is also in {@link #low} while every page of it
+ * is committed and the memory is unshared.
  *
  * <h2>Invariants</h2>
  * <ol>
@@ -23,6 +24,8 @@ import java.util.Arrays;
  *   <li>A shared memory's table has {@code limitPages} slots from birth and is never replaced, so
  *       no thread can ever hold a stale table.</li>
  *   <li>The slabs' own invariants ({@link Slabs}).</li>
+ *   <li>{@code low} is {@code NO_LOW}, or the memory is unshared and {@code low} is the low slab
+ *       with every one of its pages committed (so below the size).</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
@@ -31,8 +34,11 @@ import java.util.Arrays;
  *       page contents) into one at least twice as large.</li>
  *   <li><b>Commit</b>: {@link Slabs#commit}, under the table lock except for allocating a new
  *       slab: the page's slot gets its slab (allocated zeroed if it is the slab's first page); a
- *       racing writer finds the slot set and uses it, so no write is ever lost.</li>
- *   <li><b>Release</b>: under the table lock, {@link Slabs#release}.</li>
+ *       racing writer finds the slot set and uses it, so no write is ever lost. A page of the
+ *       low slab commits every page of it ({@link Slabs#commitLowSlab}) once the whole slab lies
+ *       below the size, and an unshared memory then sets {@code low}.</li>
+ *   <li><b>Release</b>: under the table lock, {@link Slabs#release}; releasing a low page resets
+ *       {@code low}.</li>
  * </ul>
  */
 final class HeapMemory32 extends HeapLinearMemory {
@@ -67,7 +73,17 @@ final class HeapMemory32 extends HeapLinearMemory {
     }
 
     private byte[] commit(int pageIndex) {
-        return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        if (pageIndex >= slabs.slabPages()) {
+            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        }
+        byte[] lowSlab = slabs.commitLowSlab(tableLock(), this::currentTable, sizeBytes >>> PAGE_SHIFT, this::countCommit);
+        if (lowSlab == null) {
+            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        }
+        if (!type().shared()) {
+            low = lowSlab;
+        }
+        return lowSlab;
     }
 
     /** The table as of now (read under the table lock by {@link Slabs#commit}). */
@@ -92,7 +108,15 @@ final class HeapMemory32 extends HeapLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
+        if (pageIndex < slabs.slabPages()) {
+            low = NO_LOW;
+        }
         return slabs.release(table, (int) pageIndex);
+    }
+
+    @Override
+    boolean inLowSlab(long pageIndex) {
+        return pageIndex < slabs.slabPages();
     }
 
     @Override
@@ -113,6 +137,12 @@ final class HeapMemory32 extends HeapLinearMemory {
         check(!type().shared() || table.length == limitPages, "a shared table must have limitPages slots");
         for (int p = (int) pages; p < table.length; p++) {
             check(table[p] == null, "committed page " + p + " at or above the size " + pages);
+        }
+        if (low != NO_LOW) {
+            check(!type().shared(), "a shared memory has no low slab in a field");
+            for (int p = 0; p < slabs.slabPages(); p++) {
+                check(p < pages && table[p] == low, "the low slab in the field, but page " + p + " is not committed in it");
+            }
         }
         slabs.check(table, slab -> slab.length);
     }

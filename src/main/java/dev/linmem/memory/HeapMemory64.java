@@ -117,6 +117,11 @@ final class HeapMemory64 extends HeapLinearMemory {
     }
 
     @Override
+    boolean inLowSlab(long pageIndex) {
+        return false;
+    }
+
+    @Override
     long countCommittedSlots() {
         long committed = 0;
         for (byte[][] chunk : directory) {

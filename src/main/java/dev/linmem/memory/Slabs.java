@@ -35,6 +35,13 @@ import java.util.function.ToIntFunction;
  * is committed (counted in the statistics, read from its slab) only through its own slot, so
  * commit stays per wasm page even though the host allocates per slab.
  *
+ * <h2>The low slab</h2>
+ * Slab 0, the <em>low slab</em>, holds the addresses where a wasm program keeps its stack and
+ * static data, which it writes from its first instruction. The memory commits it as a whole
+ * ({@link #commitLowSlab}) on the first write into any of its pages, so that an unshared memory
+ * can keep it in a field and reach every address below its end without the page table (the
+ * memory's fast path); its slots still hold it, so every other path works unchanged.
+ *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>A non-null table slot {@code p} holds {@code slabs[p >>> slabShift]}.</li>
@@ -73,12 +80,6 @@ final class Slabs<B> {
     /** Most wasm pages in one slab: 64 pages = 4 MiB, the largest host allocation one first write may cause. */
     static final int MAX_SLAB_SHIFT = 6;
 
-    /**
-     * A slab covers at most this fraction of the initial size, or one page: a memory's first write
-     * never allocates more than 1/16 of the memory it was created with or one page, whichever is
-     * more (a memory of fewer than 32 initial pages gets one-page slabs: one buffer per page).
-     */
-    static final int SLABS_PER_INITIAL_SIZE = 16;
 
     /** Zeroes {@code lengthBytes} of a buffer from {@code offset}. */
     interface Clear<B> {
@@ -109,10 +110,12 @@ final class Slabs<B> {
 
     /**
      * The slab size for a memory of this type: the largest power of two of pages not above
-     * {@code initialPages / SLABS_PER_INITIAL_SIZE}, between 1 and 2^{@link #MAX_SLAB_SHIFT}.
+     * {@code initialPages}, between 1 and 2^{@link #MAX_SLAB_SHIFT}. So the low slab lies within
+     * the initial size, and a memory's first write allocates at most its initial size or one
+     * page, whichever is more, and never more than 4 MiB.
      */
     static int slabShiftFor(MemoryType type) {
-        long pages = Math.max(1, type.initialPages() / SLABS_PER_INITIAL_SIZE);
+        long pages = Math.max(1, type.initialPages());
         return Math.min(MAX_SLAB_SHIFT, 63 - Long.numberOfLeadingZeros(pages));
     }
 
@@ -177,6 +180,20 @@ final class Slabs<B> {
             }
             fresh = allocate.apply(missingBytes);
         }
+    }
+
+    /**
+     * Commits every page of the low slab (slab 0) below {@code sizePages} (step 1 for each);
+     * returns the slab, or {@code null} when part of it lies beyond the size, so not every page
+     * could be committed.
+     */
+    B commitLowSlab(Object lock, Supplier<B[]> table, long sizePages, Runnable countCommit) {
+        int pages = (int) Math.min(slabPages(), sizePages);
+        B slab = null;
+        for (int p = 0; p < pages; p++) {
+            slab = commit(lock, table, p, countCommit);
+        }
+        return pages == slabPages() ? slab : null;
     }
 
     /** Zeroes the page's bytes in its live slab if it was released since the slab was allocated. */

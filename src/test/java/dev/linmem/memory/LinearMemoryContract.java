@@ -3,6 +3,7 @@ package dev.linmem.memory;
 import static dev.linmem.memory.LinearMemory.PAGE_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -248,10 +249,11 @@ abstract class LinearMemoryContract {
 
     @Test
     void aStraddlingReadOverAnUncommittedPageSeesZeros() {
-        LinearMemory memory = memory(2);
-        memory.putI8(PAGE_BYTES - 1, (byte) 0xFF);
-        assertThat(memory.getI32(PAGE_BYTES - 1)).isEqualTo(0xFF);
-        assertThat(memory.getI64(PAGE_BYTES - 4)).isEqualTo(0xFF00_0000L);
+        LinearMemory memory = memoryAboveTheLowSlab(2);
+        long base = lowSlabBytes();
+        memory.putI8(base + PAGE_BYTES - 1, (byte) 0xFF);
+        assertThat(memory.getI32(base + PAGE_BYTES - 1)).isEqualTo(0xFF);
+        assertThat(memory.getI64(base + PAGE_BYTES - 4)).isEqualTo(0xFF00_0000L);
         assertThat(memory.stats().committedPages()).isEqualTo(1);
     }
 
@@ -325,30 +327,93 @@ abstract class LinearMemoryContract {
 
     @Test
     void copyFromUncommittedPagesWritesZeros() {
-        LinearMemory memory = memory(4);
-        memory.fill(2L * PAGE_BYTES, PAGE_BYTES, (byte) 1);
-        memory.copy(2L * PAGE_BYTES + 10, 10, PAGE_BYTES);
-        assertThat(memory.getI8(2L * PAGE_BYTES + 9)).isEqualTo((byte) 1);
-        assertThat(memory.getI8(2L * PAGE_BYTES + 10)).isZero();
-        assertThat(memory.getI8(3L * PAGE_BYTES - 1)).isZero();
-        assertThat(memory.getI8(3L * PAGE_BYTES + 9)).isZero();
+        LinearMemory memory = memoryAboveTheLowSlab(4);
+        long base = lowSlabBytes();
+        memory.fill(base + 2L * PAGE_BYTES, PAGE_BYTES, (byte) 1);
+        memory.copy(base + 2L * PAGE_BYTES + 10, base + 10, PAGE_BYTES);
+        assertThat(memory.getI8(base + 2L * PAGE_BYTES + 9)).isEqualTo((byte) 1);
+        assertThat(memory.getI8(base + 2L * PAGE_BYTES + 10)).isZero();
+        assertThat(memory.getI8(base + 3L * PAGE_BYTES - 1)).isZero();
+        assertThat(memory.getI8(base + 3L * PAGE_BYTES + 9)).isZero();
         assertThat(memory.stats().committedPages()).isEqualTo(1);
     }
 
     @Test
     void fillSetsExactlyItsRangeAndZeroFillDoesNotCommit() {
-        LinearMemory memory = memory(4);
-        memory.fill(PAGE_BYTES - 3, PAGE_BYTES + 6, (byte) 0xAB);
-        assertThat(memory.getI8(PAGE_BYTES - 4)).isZero();
-        assertThat(memory.getI8(PAGE_BYTES - 3)).isEqualTo((byte) 0xAB);
-        assertThat(memory.getI8(2L * PAGE_BYTES + 2)).isEqualTo((byte) 0xAB);
-        assertThat(memory.getI8(2L * PAGE_BYTES + 3)).isZero();
+        LinearMemory memory = memoryAboveTheLowSlab(4);
+        long base = lowSlabBytes();
+        memory.fill(base + PAGE_BYTES - 3, PAGE_BYTES + 6, (byte) 0xAB);
+        assertThat(memory.getI8(base + PAGE_BYTES - 4)).isZero();
+        assertThat(memory.getI8(base + PAGE_BYTES - 3)).isEqualTo((byte) 0xAB);
+        assertThat(memory.getI8(base + 2L * PAGE_BYTES + 2)).isEqualTo((byte) 0xAB);
+        assertThat(memory.getI8(base + 2L * PAGE_BYTES + 3)).isZero();
         assertThat(memory.stats().committedPages()).isEqualTo(3);
-        memory.fill(3L * PAGE_BYTES, PAGE_BYTES, (byte) 0);
+        memory.fill(base + 3L * PAGE_BYTES, PAGE_BYTES, (byte) 0);
         assertThat(memory.stats().committedPages()).isEqualTo(3);
-        memory.fill(PAGE_BYTES, 5, (byte) 0);
-        assertThat(memory.getI8(PAGE_BYTES + 4)).isZero();
-        assertThat(memory.getI8(PAGE_BYTES + 5)).isEqualTo((byte) 0xAB);
+        memory.fill(base + PAGE_BYTES, 5, (byte) 0);
+        assertThat(memory.getI8(base + PAGE_BYTES + 4)).isZero();
+        assertThat(memory.getI8(base + PAGE_BYTES + 5)).isEqualTo((byte) 0xAB);
+    }
+
+    // ------------------------------------------------------------------ the low slab
+
+    @Test
+    void theFirstWriteIntoTheLowSlabCommitsItWholeAndOnlyItsPagesStayCommittedUntilDiscarded() {
+        assumeTrue(addressType == AddressType.I32, "memory64 has no slabs");
+        long lowPages = lowSlabPages();
+        LinearMemory memory = memoryAboveTheLowSlab(2);
+        long lowEnd = lowSlabBytes();
+        memory.putI64(lowEnd - 8, 0x0102030405060708L);
+        assertThat(memory.stats().committedPages()).isEqualTo(lowPages);
+        memory.putI32(0, 42);
+        memory.putI16(lowEnd - 2, (short) -2);
+        assertThat(memory.getI32(0)).isEqualTo(42);
+        assertThat(memory.getI16(lowEnd - 2)).isEqualTo((short) -2);
+        assertThat(memory.getI64(lowEnd - 4)).isEqualTo(0xFFFE_0304L);
+        // a value across the low slab's end, written and read through both paths
+        memory.putI64(lowEnd - 3, -1L);
+        assertThat(memory.getI64(lowEnd - 3)).isEqualTo(-1L);
+        assertThat(memory.getI8(lowEnd + 4)).isEqualTo((byte) -1);
+        assertThat(memory.getI8(lowEnd + 5)).isZero();
+        assertThat(memory.stats().committedPages()).isEqualTo(lowPages + 1);
+        // a zero fill of a whole low page clears it but keeps it committed
+        memory.fill(0, PAGE_BYTES, (byte) 0);
+        assertThat(memory.getI32(0)).isZero();
+        assertThat(memory.stats().committedPages()).isEqualTo(lowPages + 1);
+        // discard releases a low page; a write into it commits the whole low slab again
+        memory.putI8(0, (byte) 9);
+        memory.discard(lowEnd - PAGE_BYTES, PAGE_BYTES);
+        assertThat(memory.getI64(lowEnd - 8)).isZero();
+        assertThat(memory.stats().committedPages()).isEqualTo(lowPages);
+        memory.checkInvariants();
+        memory.putI32(lowEnd - 16, 7);
+        assertThat(memory.stats().committedPages()).isEqualTo(lowPages + 1);
+        assertThat(memory.getI32(lowEnd - 16)).isEqualTo(7);
+        assertThat(memory.getI64(lowEnd - 8)).isZero();
+        assertThat(memory.getI8(0)).isEqualTo(lowPages == 1 ? (byte) 0 : (byte) 9);
+    }
+
+    /** Pages of the low slab of a memory made by {@link #memoryAboveTheLowSlab}: one slab (none for memory64). */
+    private long lowSlabPages() {
+        if (addressType == AddressType.I64) {
+            return 0;
+        }
+        return slabShift < 0 ? 1 : 1L << slabShift;
+    }
+
+    private long lowSlabBytes() {
+        return lowSlabPages() * PAGE_BYTES;
+    }
+
+    /**
+     * A memory created with exactly its low slab (see {@link Slabs}) and grown by {@code pagesAbove}
+     * pages, whose pages from {@link #lowSlabBytes()} on are committed one by one.
+     */
+    private LinearMemory memoryAboveTheLowSlab(long pagesAbove) {
+        LinearMemory memory = memory(Math.max(1, lowSlabPages()));
+        long grown = memory.pages();
+        assertThat(memory.grow(lowSlabPages() + pagesAbove - grown)).isEqualTo(grown);
+        return memory;
     }
 
     // ------------------------------------------------------------------ bounds

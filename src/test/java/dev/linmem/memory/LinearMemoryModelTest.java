@@ -28,7 +28,7 @@ class LinearMemoryModelTest {
     /** The memory's maximum; the model is a byte array this large. */
     private static final int MAX_PAGES = 5;
 
-    /** Steps per seed; three seeds per kind, seven kinds: 50,400 ops per run. */
+    /** Steps per seed; three seeds per kind, eight kinds: 57,600 ops per run. */
     private static final int STEPS = 2_400;
 
     /** Every this many steps the invariant compares the whole memory with the model. */
@@ -42,6 +42,7 @@ class LinearMemoryModelTest {
                 Arguments.of(AddressType.I32, Backing.DIRECT, true, -1),
                 Arguments.of(AddressType.I64, Backing.HEAP, false, -1),
                 Arguments.of(AddressType.I32, Backing.HEAP, false, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1),
                 Arguments.of(AddressType.I32, Backing.DIRECT, true, 2));
     }
 
