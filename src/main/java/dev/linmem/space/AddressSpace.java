@@ -92,6 +92,8 @@ public final class AddressSpace implements MemoryMapper {
     private final Context context = new Context();
 
     private long nextId = 1;
+    /** The id of the mapping whose mremap growth with MREMAP_MAYMOVE was the latest, or 0. */
+    private long latestReallocId;
     private long breakAddress;
     private long bytesZeroed;
     private long bytesCopied;
@@ -392,6 +394,9 @@ public final class AddressSpace implements MemoryMapper {
         Mapping grownVma = new Mapping(vma.startPage(), newEnd, vma.prot(), vma.id(), vma.inPlaceGrowths() + 1,
                 mayMove ? newEnd - oldEnd : vma.reallocStep());
         zeroFresh(oldEnd, newEnd);
+        if (mayMove) {
+            latestReallocId = vma.id();
+        }
         set.extend(vma, grownVma);
         notePeak();
         inPlaceGrowths++;
@@ -467,6 +472,9 @@ public final class AddressSpace implements MemoryMapper {
         markDirty(target, target + copyPages);
         zeroFresh(target + copyPages, targetEnd);
         int growths = kind == MoveKind.GROWTH ? vma.inPlaceGrowths() + 1 : vma.inPlaceGrowths();
+        if (kind == MoveKind.GROWTH) {
+            latestReallocId = nextId;
+        }
         set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, growths,
                 kind == MoveKind.GROWTH ? newPages - (oldEnd - oldStart) : vma.reallocStep()));
         if (dontUnmap) {
@@ -922,6 +930,12 @@ public final class AddressSpace implements MemoryMapper {
         public int inPlaceGrowthsOfMappingEndingAt(long page) {
             Mapping m = set.mappingEndingAt(page);
             return m == null ? -1 : m.inPlaceGrowths();
+        }
+
+        @Override
+        public boolean latestReallocEndsAt(long page) {
+            Mapping m = set.mappingEndingAt(page);
+            return m != null && m.id() == latestReallocId;
         }
 
         @Override

@@ -10,7 +10,9 @@ package dev.linmem.space;
  *   <li>Take the lowest fit. If no grower ends where it starts, use it.</li>
  *   <li>If that gap ends inside the memory, place at the top of the gap instead, leaving its
  *       low end as room for the grower (the mapping still uses a hole, so the memory does not
- *       grow for it).</li>
+ *       grow for it). But if the grower is the <em>latest realloc</em> (see below) and the top
+ *       of the gap would leave it less than its room (step 3), skip the gap: take the next fit
+ *       above it and apply these steps to that one.</li>
  *   <li>Otherwise the fit is in the gap that runs past the memory's end, so the new mapping
  *       grows the memory. Leave <em>room</em> free behind the grower and place after it:
  *       <ul>
@@ -21,9 +23,10 @@ package dev.linmem.space;
  *         <li>behind any other grower, {@code min(grower size, maxHeadroomBytes)}, none by
  *             default.</li>
  *       </ul>
- *       The room becomes a hole once something lies beyond it; later mappings that fit there
- *       take it from its top end (step 2), so the grower keeps its low end longest and the room
- *       costs memory only while nothing else needs it.</li>
+ *       The room becomes a hole once something lies beyond it. The room of the latest
+ *       realloc (the one whose MAYMOVE growth came last) stays free (step 2); any other room
+ *       is taken by later mappings that fit there from its top end, so the grower keeps its
+ *       low end longest and the room costs memory only while nothing else needs it.</li>
  * </ol>
  *
  * <h2>Why the two kinds of grower differ</h2>
@@ -34,17 +37,19 @@ package dev.linmem.space;
  * the next mapping unless room is left. The room is measured in the realloc's own steps, not
  * its size, so it follows the program's rate: a geometric realloc (CPython grows its buffers by
  * about 1/8 each time) gets room for about twice its size, a large block growing by small
- * linear steps gets little. The cap of 1/16 of the memory bounds what an unused room costs.
- * The room is not protected: a later mapping that fits in it takes it from its top end rather
- * than growing the memory. Protecting it kept every growth of one Python recording but cost up
- * to 28% more peak memory on recordings of other programs (Perl, C) whose reallocs take large
- * steps (docs/placement.md).
+ * linear steps gets little. The cap of 1/12 of the memory bounds what an unused room costs.
+ * Only the latest realloc's room is protected: a program is usually growing one buffer at a
+ * time (CPython's interleaves one growing buffer with new 1 MiB arenas, which would otherwise
+ * fill its room), and protecting every realloc's room cost up to 28% more peak memory on
+ * recordings of programs that grow several buffers in turn (Perl, C), against at most 4% (Perl)
+ * for the latest one alone (docs/placement.md, with the settings tried).
  * Growers that grow with plain {@code mremap(..., 0)} or a hinted mmap (PHP's huge blocks)
  * have their own fallback when growth fails (allocate, copy, free); room behind them was
  * measured to cost 3 to 14% more peak memory on PHP's recordings for a handful of growths, so
  * it is off by default.
  *
- * <p>Cost: at most two gap-index queries and three mapping lookups, O(log n).
+ * <p>Cost: a few gap-index queries and mapping lookups, O(log n); skipping the latest realloc's
+ * room adds one gap query per gap above it too narrow for the alignment (usually none).
  */
 final class GrowthAwarePlacement implements PlacementPolicy {
 
@@ -52,7 +57,7 @@ final class GrowthAwarePlacement implements PlacementPolicy {
     static final int REALLOC_ROOM_STEPS = 16;
 
     /** The room behind a realloc is at most the memory's size (above the base) divided by this. */
-    static final int REALLOC_ROOM_MEMORY_DIVISOR = 16;
+    static final int REALLOC_ROOM_MEMORY_DIVISOR = 12;
 
     /** The most headroom left behind any grower at the top of memory, in bytes. */
     private final long maxHeadroomBytes;
@@ -76,17 +81,36 @@ final class GrowthAwarePlacement implements PlacementPolicy {
 
     @Override
     public long place(PlacementContext ctx, long pageCount, long alignPages) {
-        long first = ctx.lowestFit(pageCount, alignPages);
-        if (first < 0 || ctx.inPlaceGrowthsOfMappingEndingAt(first) <= 0) {
-            return first;
+        long fit = ctx.lowestFit(pageCount, alignPages);
+        while (fit >= 0 && ctx.inPlaceGrowthsOfMappingEndingAt(fit) > 0) {
+            PageRange gap = ctx.gapContaining(fit);
+            if (gap.endPage() > ctx.memoryEndPage()) {
+                long s = GapIndex.alignUp(fit + room(ctx, fit), alignPages);
+                return s + pageCount <= gap.endPage() ? s : fit;
+            }
+            long top = Math.max(fit, (gap.endPage() - pageCount) / alignPages * alignPages);
+            if (!ctx.latestReallocEndsAt(fit) || top - fit >= reallocRoom(ctx, fit)) {
+                return top;
+            }
+            long next = nextFitAbove(ctx, gap.endPage(), pageCount, alignPages);
+            if (next < 0) {
+                return top;
+            }
+            fit = next;
         }
-        PageRange gap = ctx.gapContaining(first);
-        if (gap.endPage() <= ctx.memoryEndPage()) {
-            long top = (gap.endPage() - pageCount) / alignPages * alignPages;
-            return Math.max(top, first);
+        return fit;
+    }
+
+    /** The lowest aligned start of {@code pageCount} free pages in a gap at or above {@code fromPage}, or -1. */
+    private static long nextFitAbove(PlacementContext ctx, long fromPage, long pageCount, long alignPages) {
+        for (PageRange gap = ctx.lowestGapFrom(pageCount, fromPage); gap != null;
+                gap = ctx.lowestGapFrom(pageCount, gap.endPage())) {
+            long start = GapIndex.alignUp(gap.startPage(), alignPages);
+            if (start + pageCount <= gap.endPage()) {
+                return start;
+            }
         }
-        long s = GapIndex.alignUp(first + room(ctx, first), alignPages);
-        return s + pageCount <= gap.endPage() ? s : first;
+        return -1;
     }
 
     /** Pages to leave free behind the grower ending at {@code page}, at the top of memory. */

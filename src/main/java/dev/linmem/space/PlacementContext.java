@@ -47,6 +47,12 @@ public interface PlacementContext {
      */
     long reallocStepOfMappingEndingAt(long page);
 
+    /**
+     * Whether the mapping that ends exactly at {@code page} is the <em>latest realloc</em>: the
+     * one whose mremap growth with {@code MREMAP_MAYMOVE} (in place or by moving) came last.
+     */
+    boolean latestReallocEndsAt(long page);
+
     /** Pages of the mapping that ends exactly at {@code page}, or 0 when none ends there. */
     long pagesOfMappingEndingAt(long page);
 }

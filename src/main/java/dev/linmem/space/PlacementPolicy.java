@@ -43,7 +43,8 @@ public interface PlacementPolicy {
 
     /**
      * First fit that keeps room behind mappings that grow in place, and at the top of memory
-     * room behind reallocs (mappings grown with {@code MREMAP_MAYMOVE}) (docs/placement.md).
+     * room behind reallocs (mappings grown with {@code MREMAP_MAYMOVE}), kept free for the latest
+     * realloc (docs/placement.md).
      */
     static PlacementPolicy growthAware() {
         return Placements.GROWTH_AWARE;

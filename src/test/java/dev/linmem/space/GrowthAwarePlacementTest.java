@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The growth-aware policy's room behind growers (4 KiB pages, memory up to 64 MiB): reallocs
  * (grown with MREMAP_MAYMOVE) keep room for {@link GrowthAwarePlacement#REALLOC_ROOM_STEPS} more
- * steps, at most a sixteenth of the memory, which later mappings take from its top end; plain
- * growers get none by default.
+ * steps, at most a twelfth of the memory; the latest realloc's room stays free, the others' are
+ * holes that later mappings take from their top end; plain growers get none by default.
  */
 class GrowthAwarePlacementTest {
 
@@ -87,13 +87,29 @@ class GrowthAwarePlacementTest {
     }
 
     @Test
-    void theRoomIsAHoleThatLaterMappingsFillFromItsTopEnd() {
+    void theLatestReallocsRoomIsKeptFreeEvenOnceItIsAHole() {
         f.map(1024);
         long r = growerAtTop(8, 10, Mman.MREMAP_MAYMOVE);
         long room = expectedReallocRoom(2);
         long next = f.map(4); // beyond the room, which is now a hole inside the memory
 
-        long a = f.map(10); // fits in the hole: taken from its top end, not by growing the memory
+        long a = f.map(10); // would fit in the hole, but r is the latest realloc
+
+        assertThat(a).isEqualTo(next + 4 * P);
+        assertThat(s.mremap(r, 10 * P, (10 + room) * P, Mman.MREMAP_MAYMOVE, 0)).as("the whole room is left")
+                .isEqualTo(r);
+    }
+
+    @Test
+    void anEarlierReallocsRoomIsAHoleThatLaterMappingsFillFromItsTopEnd() {
+        f.map(1024);
+        long r = growerAtTop(8, 10, Mman.MREMAP_MAYMOVE);
+        long room = expectedReallocRoom(2);
+        long next = f.map(4);
+        long later = growerAtTop(8, 9, Mman.MREMAP_MAYMOVE); // now the latest realloc
+        assertThat(later).isGreaterThan(next);
+
+        long a = f.map(10); // fits in r's room: taken from its top end, not by growing the memory
 
         assertThat(a).isEqualTo(next - 10 * P);
         assertThat(s.mremap(r, 10 * P, (10 + room - 10) * P, Mman.MREMAP_MAYMOVE, 0)).as("the low end is left")
@@ -116,7 +132,7 @@ class GrowthAwarePlacementTest {
     }
 
     @Test
-    void theRoomIsAtMostASixteenthOfTheMemory() {
+    void theRoomIsAtMostATwelfthOfTheMemory() {
         long r = growerAtTop(64, 128, Mman.MREMAP_MAYMOVE); // a 64-page step in a small memory
         long room = expectedReallocRoom(64);
         assertThat(room).isEqualTo(memoryPages() / GrowthAwarePlacement.REALLOC_ROOM_MEMORY_DIVISOR)
