@@ -3,7 +3,6 @@ package dev.linmem.memory;
 import static dev.linmem.memory.LinearMemory.PAGE_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -357,9 +356,30 @@ abstract class LinearMemoryContract {
 
     // ------------------------------------------------------------------ the low slab
 
+    /** wasm32: {@link #theFirstWriteIntoTheLowSlabCommitsItWhole}; memory64, which has no slabs: page by page. */
     @Test
-    void theFirstWriteIntoTheLowSlabCommitsItWholeAndOnlyItsPagesStayCommittedUntilDiscarded() {
-        assumeTrue(addressType == AddressType.I32, "memory64 has no slabs");
+    void lowPagesAreCommittedAsTheAddressTypeSays() {
+        if (addressType == AddressType.I64) {
+            memory64CommitsEvenItsLowestPagesOneByOne();
+        } else {
+            theFirstWriteIntoTheLowSlabCommitsItWhole();
+        }
+    }
+
+    private void memory64CommitsEvenItsLowestPagesOneByOne() {
+        LinearMemory memory = memory(4);
+        memory.putI64(8, -1L);
+        assertThat(memory.stats().committedPages()).isEqualTo(1);
+        memory.putI8(PAGE_BYTES, (byte) 1);
+        assertThat(memory.stats().committedPages()).isEqualTo(2);
+        memory.fill(0, PAGE_BYTES, (byte) 0);
+        assertThat(memory.stats().committedPages()).isEqualTo(isShared() ? 2 : 1);
+        assertThat(memory.getI64(8)).isZero();
+        assertThat(memory.getI8(PAGE_BYTES)).isEqualTo((byte) 1);
+    }
+
+    /** The low slab's pages are committed together by its first write and stay so until discarded. */
+    private void theFirstWriteIntoTheLowSlabCommitsItWhole() {
         long lowPages = lowSlabPages();
         LinearMemory memory = memoryAboveTheLowSlab(2);
         long lowEnd = lowSlabBytes();
