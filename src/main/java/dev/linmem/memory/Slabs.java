@@ -80,7 +80,6 @@ final class Slabs<B> {
     /** Most wasm pages in one slab: 64 pages = 4 MiB, the largest host allocation one first write may cause. */
     static final int MAX_SLAB_SHIFT = 6;
 
-
     /** Zeroes {@code lengthBytes} of a buffer from {@code offset}. */
     interface Clear<B> {
         void clear(B buffer, int offset, int lengthBytes);
