@@ -66,14 +66,12 @@ final class DirectMemory32 extends DirectLinearMemory {
         if (pageIndex >= slabs.slabPages()) {
             return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
         }
-        ByteBuffer lowSlab = slabs.commitLowSlab(tableLock(), this::currentTable, sizeBytes >>> PAGE_SHIFT, this::countCommit);
-        if (lowSlab == null) {
-            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        long sizePages = sizeBytes >>> PAGE_SHIFT;
+        ByteBuffer slab = slabs.commitLowSlab(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
+        if (!type().shared() && slabs.lowSlabFits(sizePages)) {
+            low = slab;
         }
-        if (!type().shared()) {
-            low = lowSlab;
-        }
-        return lowSlab;
+        return slab;
     }
 
     /** The table as of now (read under the table lock by {@link Slabs#commit}). */

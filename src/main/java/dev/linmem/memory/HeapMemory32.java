@@ -76,14 +76,12 @@ final class HeapMemory32 extends HeapLinearMemory {
         if (pageIndex >= slabs.slabPages()) {
             return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
         }
-        byte[] lowSlab = slabs.commitLowSlab(tableLock(), this::currentTable, sizeBytes >>> PAGE_SHIFT, this::countCommit);
-        if (lowSlab == null) {
-            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
+        long sizePages = sizeBytes >>> PAGE_SHIFT;
+        byte[] slab = slabs.commitLowSlab(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
+        if (!type().shared() && slabs.lowSlabFits(sizePages)) {
+            low = slab;
         }
-        if (!type().shared()) {
-            low = lowSlab;
-        }
-        return lowSlab;
+        return slab;
     }
 
     /** The table as of now (read under the table lock by {@link Slabs#commit}). */

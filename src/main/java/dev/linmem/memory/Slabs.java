@@ -182,17 +182,24 @@ final class Slabs<B> {
     }
 
     /**
-     * Commits every page of the low slab (slab 0) below {@code sizePages} (step 1 for each);
-     * returns the slab, or {@code null} when part of it lies beyond the size, so not every page
-     * could be committed.
+     * Commits every page of the low slab (slab 0) below {@code sizePages} (step 1 for each),
+     * {@code page} last, and returns the slab in {@code page}'s slot: a {@code discard} racing
+     * these commits may drop the slab that the other pages got, and a write must go where its
+     * own page's slot points.
      */
-    B commitLowSlab(Object lock, Supplier<B[]> table, long sizePages, Runnable countCommit) {
+    B commitLowSlab(Object lock, Supplier<B[]> table, int page, long sizePages, Runnable countCommit) {
         int pages = (int) Math.min(slabPages(), sizePages);
-        B slab = null;
         for (int p = 0; p < pages; p++) {
-            slab = commit(lock, table, p, countCommit);
+            if (p != page) {
+                commit(lock, table, p, countCommit);
+            }
         }
-        return pages == slabPages() ? slab : null;
+        return commit(lock, table, page, countCommit);
+    }
+
+    /** Whether the whole low slab lies below {@code sizePages}, so {@link #commitLowSlab} commits all of it. */
+    boolean lowSlabFits(long sizePages) {
+        return sizePages >= slabPages();
     }
 
     /** Zeroes the page's bytes in its live slab if it was released since the slab was allocated. */
