@@ -92,8 +92,14 @@ public final class AddressSpace implements MemoryMapper {
     private final Context context = new Context();
 
     private long nextId = 1;
-    /** The id of the mapping whose mremap growth with MREMAP_MAYMOVE was the latest, or 0. */
-    private long latestReallocId;
+    /**
+     * The mapping whose mremap growth with MREMAP_MAYMOVE was the latest, as that growth left it:
+     * id and pages (a piece split off it keeps its id but not its extent, and is no longer the
+     * realloc); id -1 before any.
+     */
+    private long latestReallocId = -1;
+    private long latestReallocStartPage = -1;
+    private long latestReallocEndPage = -1;
     private long breakAddress;
     private long bytesZeroed;
     private long bytesCopied;
@@ -263,8 +269,12 @@ public final class AddressSpace implements MemoryMapper {
                     + " for " + pages + " pages aligned to " + alignPages + ", which is not free");
         }
         if (start < 0 || !ensureMemory(start + pages)) {
-            // The policy's choice needs memory we cannot get: the lowest fit is the best chance.
-            start = set.gaps().lowestFit(pages, alignPages);
+            // The policy's choice needs memory we cannot get: its choice within the memory we
+            // have, else the lowest fit, which needs the least growth.
+            start = context.placeWithinMemory(() -> placement.place(context, pages, alignPages), pages);
+            if (start < 0) {
+                start = set.gaps().lowestFit(pages, alignPages);
+            }
             if (start < 0 || !ensureMemory(start + pages)) {
                 return ENOMEM.result();
             }
@@ -396,6 +406,8 @@ public final class AddressSpace implements MemoryMapper {
         zeroFresh(oldEnd, newEnd);
         if (mayMove) {
             latestReallocId = vma.id();
+            latestReallocStartPage = vma.startPage();
+            latestReallocEndPage = newEnd;
         }
         set.extend(vma, grownVma);
         notePeak();
@@ -451,7 +463,12 @@ public final class AddressSpace implements MemoryMapper {
                 throw new IllegalStateException("placement " + placement.name() + " returned a used page " + target);
             }
             if (target < 0 || !ensureMemory(target + newPages)) {
-                target = set.gaps().lowestFit(newPages, 1);
+                long pages = newPages;
+                target = context.placeWithinMemory(() -> kind == MoveKind.GROWTH
+                        ? placement.placeGrowing(context, pages) : placement.place(context, pages, 1), pages);
+                if (target < 0) {
+                    target = set.gaps().lowestFit(newPages, 1);
+                }
                 if (target < 0 || !ensureMemory(target + newPages)) {
                     return ENOMEM.result();
                 }
@@ -474,6 +491,8 @@ public final class AddressSpace implements MemoryMapper {
         int growths = kind == MoveKind.GROWTH ? vma.inPlaceGrowths() + 1 : vma.inPlaceGrowths();
         if (kind == MoveKind.GROWTH) {
             latestReallocId = nextId;
+            latestReallocStartPage = target;
+            latestReallocEndPage = targetEnd;
         }
         set.insert(new Mapping(target, targetEnd, vma.prot(), nextId++, growths,
                 kind == MoveKind.GROWTH ? newPages - (oldEnd - oldStart) : vma.reallocStep()));
@@ -879,8 +898,31 @@ public final class AddressSpace implements MemoryMapper {
         }
     }
 
-    /** The placement context: read-only queries over this address space, used under the lock. */
+    /**
+     * The placement context: read-only queries over this address space, used under the lock.
+     * While {@link #placeWithinMemory} runs, every gap is cut at the memory's end, so a policy
+     * sees only what fits without growing the memory.
+     */
     private final class Context implements PlacementContext {
+
+        /** Gaps end here for the policy: the limit, or the memory's end within {@link #placeWithinMemory}. */
+        private long ceilingPage = Long.MAX_VALUE;
+
+        /**
+         * Runs {@code place} on this context cut at the memory's end; returns its start when the
+         * {@code pages} it places fit below that end, else -1.
+         */
+        long placeWithinMemory(java.util.function.LongSupplier place, long pages) {
+            long end = memoryEndPage();
+            ceilingPage = end;
+            try {
+                long start = place.getAsLong();
+                return start >= 0 && start + pages <= end ? start : -1;
+            } finally {
+                ceilingPage = Long.MAX_VALUE;
+            }
+        }
+
         @Override
         public long basePage() {
             return set.basePage();
@@ -893,7 +935,7 @@ public final class AddressSpace implements MemoryMapper {
 
         @Override
         public long limitPage() {
-            return set.limitPage();
+            return Math.min(set.limitPage(), ceilingPage);
         }
 
         @Override
@@ -903,27 +945,36 @@ public final class AddressSpace implements MemoryMapper {
 
         @Override
         public long lowestFit(long pageCount, long alignPages) {
-            return set.gaps().lowestFit(pageCount, alignPages);
+            return belowCeiling(set.gaps().lowestFit(pageCount, alignPages), pageCount);
         }
 
         @Override
         public long smallestFit(long pageCount, long alignPages) {
-            return set.gaps().smallestFit(pageCount, alignPages);
+            long fit = belowCeiling(set.gaps().smallestFit(pageCount, alignPages), pageCount);
+            // Cut at the memory's end, the gap it chose may not hold the pages; any lower fit will.
+            return fit >= 0 ? fit : lowestFit(pageCount, alignPages);
         }
 
         @Override
         public PageRange lowestGapFrom(long pageCount, long fromPage) {
-            return range(set.gaps().lowestWithAtLeastFrom(pageCount, fromPage));
+            PageRange gap = range(set.gaps().lowestWithAtLeastFrom(pageCount, fromPage));
+            return gap != null && gap.endPage() - gap.startPage() >= pageCount ? gap : null;
         }
 
         @Override
         public PageRange gapContaining(long page) {
-            return range(set.gaps().gapContaining(page));
+            return page < ceilingPage ? range(set.gaps().gapContaining(page)) : null;
         }
 
         @Override
         public PageRange lastGap() {
-            return range(set.gaps().last());
+            PageRange last = range(set.gaps().last());
+            return last != null ? last : gapContaining(ceilingPage - 1);
+        }
+
+        /** {@code start}, or -1 when it is -1 or its {@code pageCount} pages pass the ceiling. */
+        private long belowCeiling(long start, long pageCount) {
+            return start >= 0 && start + pageCount <= ceilingPage ? start : -1;
         }
 
         @Override
@@ -935,7 +986,8 @@ public final class AddressSpace implements MemoryMapper {
         @Override
         public boolean latestReallocEndsAt(long page) {
             Mapping m = set.mappingEndingAt(page);
-            return m != null && m.id() == latestReallocId;
+            return m != null && m.id() == latestReallocId && m.startPage() == latestReallocStartPage
+                    && page == latestReallocEndPage;
         }
 
         @Override
@@ -950,8 +1002,12 @@ public final class AddressSpace implements MemoryMapper {
             return m == null ? 0 : m.pageCount();
         }
 
+        /** The gap as a range cut at the ceiling, or null when it starts at or above it. */
         private PageRange range(GapIndex.Gap g) {
-            return g == null ? null : new PageRange(g.startPage, g.endPage);
+            if (g == null || g.startPage >= ceilingPage) {
+                return null;
+            }
+            return new PageRange(g.startPage, Math.min(g.endPage, ceilingPage));
         }
     }
 }

@@ -28,6 +28,11 @@ package dev.linmem.space;
  *       is taken by later mappings that fit there from its top end, so the grower keeps its
  *       low end longest and the room costs memory only while nothing else needs it.</li>
  * </ol>
+ * When the memory cannot grow for the chosen place, the address space asks again with every
+ * gap cut at the memory's end; step 2 then finds no fit above and takes the top of the latest
+ * realloc's room after all. An aligned request ({@code alignPages > 1}, PHP's chunks) whose
+ * lowest aligned start lies inside a room does not start at a grower's end and is placed there:
+ * the steps above look only at fits that start right behind a grower.
  *
  * <h2>Why the two kinds of grower differ</h2>
  * Linux places new mappings top-down, so a block that mremap moves lands just below its old

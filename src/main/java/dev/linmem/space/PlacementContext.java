@@ -49,7 +49,8 @@ public interface PlacementContext {
 
     /**
      * Whether the mapping that ends exactly at {@code page} is the <em>latest realloc</em>: the
-     * one whose mremap growth with {@code MREMAP_MAYMOVE} (in place or by moving) came last.
+     * one whose mremap growth with {@code MREMAP_MAYMOVE} (in place or by moving) came last, with
+     * the extent that growth gave it (a piece cut off it by munmap or mprotect is not).
      */
     boolean latestReallocEndsAt(long page);
 

@@ -3,6 +3,8 @@ package dev.linmem.space;
 import static dev.linmem.space.SpaceFixture.P;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linmem.memory.LinearMemory;
+import dev.linmem.memory.MemoryType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +116,37 @@ class GrowthAwarePlacementTest {
         assertThat(a).isEqualTo(next - 10 * P);
         assertThat(s.mremap(r, 10 * P, (10 + room - 10) * P, Mman.MREMAP_MAYMOVE, 0)).as("the low end is left")
                 .isEqualTo(r);
+    }
+
+    @Test
+    void whenTheMemoryCannotGrowTheLatestReallocsRoomIsUsedFromItsTopEnd() {
+        // The type allows 1,024 wasm pages, the host only 67 (4,288 KiB): the policy cannot know.
+        LinearMemory memory = LinearMemory.builder(MemoryType.i32(1, 1024)).hostLimitPages(67).build();
+        f = new SpaceFixture(1024, AddressSpace.builder(memory).pageSizeBytes(P).placement(PlacementPolicy.defaultPolicy()));
+        s = f.space;
+        f.map(1024);
+        long r = growerAtTop(8, 10, Mman.MREMAP_MAYMOVE);
+        long next = f.map(4);
+        long memoryEnd = s.memory().sizeBytes() / P;
+        f.map(memoryEnd - (next / P + 4)); // fills the memory up to its end
+        assertThat(s.memory().grow(1)).as("the host refuses to grow the memory").isEqualTo(-1);
+
+        long a = f.map(10); // only the room fits: its top end, as if the room were not protected
+
+        assertThat(a).isEqualTo(next - 10 * P);
+        assertThat(s.mremap(r, 10 * P, 12 * P, Mman.MREMAP_MAYMOVE, 0)).as("r still grows in place").isEqualTo(r);
+    }
+
+    @Test
+    void aPieceSplitOffTheLatestReallocIsNotTheLatestRealloc() {
+        f.map(1024);
+        long r = growerAtTop(8, 40, Mman.MREMAP_MAYMOVE);
+        f.map(4);
+        assertThat(s.munmap(r + 10 * P, 10 * P)).isZero(); // a 10-page hole behind r's lower piece
+
+        long a = f.map(4);
+
+        assertThat(a).as("the top of the hole behind the lower piece").isEqualTo(r + 16 * P);
     }
 
     @Test
