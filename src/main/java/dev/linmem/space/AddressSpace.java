@@ -271,7 +271,7 @@ public final class AddressSpace implements MemoryMapper {
         if (start < 0 || !ensureMemory(start + pages)) {
             // The policy's choice needs memory we cannot get: its choice within the memory we
             // have, else the lowest fit, which needs the least growth.
-            start = context.placeWithinMemory(() -> placement.place(context, pages, alignPages), pages);
+            start = context.placeWithinMemory(() -> placement.place(context, pages, alignPages), pages, alignPages);
             if (start < 0) {
                 start = set.gaps().lowestFit(pages, alignPages);
             }
@@ -465,7 +465,7 @@ public final class AddressSpace implements MemoryMapper {
             if (target < 0 || !ensureMemory(target + newPages)) {
                 long pages = newPages;
                 target = context.placeWithinMemory(() -> kind == MoveKind.GROWTH
-                        ? placement.placeGrowing(context, pages) : placement.place(context, pages, 1), pages);
+                        ? placement.placeGrowing(context, pages) : placement.place(context, pages, 1), pages, 1);
                 if (target < 0) {
                     target = set.gaps().lowestFit(newPages, 1);
                 }
@@ -910,17 +910,23 @@ public final class AddressSpace implements MemoryMapper {
 
         /**
          * Runs {@code place} on this context cut at the memory's end; returns its start when the
-         * {@code pages} it places fit below that end, else -1.
+         * {@code pages} it places fit below that end, else -1. A start on used pages is the
+         * policy's defect and throws, as in the normal path.
          */
-        long placeWithinMemory(java.util.function.LongSupplier place, long pages) {
+        long placeWithinMemory(java.util.function.LongSupplier place, long pages, long alignPages) {
             long end = memoryEndPage();
             ceilingPage = end;
+            long start;
             try {
-                long start = place.getAsLong();
-                return start >= 0 && start + pages <= end ? start : -1;
+                start = place.getAsLong();
             } finally {
                 ceilingPage = Long.MAX_VALUE;
             }
+            if (start >= 0 && !placementValid(start, pages, alignPages)) {
+                throw new IllegalStateException("placement " + placement.name() + " returned page " + start
+                        + " for " + pages + " pages aligned to " + alignPages + ", which is not free");
+            }
+            return start >= 0 && start + pages <= end ? start : -1;
         }
 
         @Override
