@@ -19,8 +19,9 @@ import java.nio.ByteOrder;
  * <ul>
  *   <li><b>Access</b>: as {@link HeapLinearMemory}, with a {@code byteBufferViewVarHandle}; on
  *       the low slab's fast path with the buffer's own absolute little-endian get/put, which the
- *       JIT compiles to fewer checks than the view handle (1 MiB random access: 1.0-1.3x a plain
- *       direct buffer, against 1.5x through the handle; docs/benchmarks.md).</li>
+ *       JIT compiles to fewer checks than the view handle (1 MiB random i32 access: 1.04-1.29x a
+ *       plain direct buffer, against 1.47x through the handle, in runs minutes apart;
+ *       docs/benchmarks.md).</li>
  *   <li><b>Atomics</b>: hardware atomics through the same view handles. Direct buffers keep their
  *       atomic access modes on every JDK (only heap views lost them in JDK 23), provided the
  *       address is aligned: each page starts 8-byte aligned ({@link #allocatePage}) and atomics

@@ -63,12 +63,9 @@ final class DirectMemory32 extends DirectLinearMemory {
     }
 
     private ByteBuffer commit(int pageIndex) {
-        if (pageIndex >= slabs.slabPages()) {
-            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
-        }
         long sizePages = sizeBytes >>> PAGE_SHIFT;
-        ByteBuffer slab = slabs.commitLowSlab(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
-        if (!type().shared() && slabs.lowSlabFits(sizePages)) {
+        ByteBuffer slab = slabs.commitPage(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
+        if (!type().shared() && slabs.committedWholeLowSlab(pageIndex, sizePages)) {
             low = slab;
         }
         return slab;
@@ -96,7 +93,7 @@ final class DirectMemory32 extends DirectLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
-        if (pageIndex < slabs.slabPages()) {
+        if (slabs.inLowSlab(pageIndex)) {
             low = NO_LOW;
         }
         return slabs.release(table, (int) pageIndex);
@@ -104,7 +101,7 @@ final class DirectMemory32 extends DirectLinearMemory {
 
     @Override
     boolean inLowSlab(long pageIndex) {
-        return pageIndex < slabs.slabPages();
+        return slabs.inLowSlab(pageIndex);
     }
 
     @Override
@@ -128,9 +125,7 @@ final class DirectMemory32 extends DirectLinearMemory {
         }
         if (low != NO_LOW) {
             check(!type().shared(), "a shared memory has no low slab in a field");
-            for (int p = 0; p < slabs.slabPages(); p++) {
-                check(p < pages && table[p] == low, "the low slab in the field, but page " + p + " is not committed in it");
-            }
+            slabs.checkLowSlab(table, low, pages);
         }
         slabs.check(table, ByteBuffer::capacity);
     }

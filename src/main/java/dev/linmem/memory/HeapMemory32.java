@@ -73,12 +73,9 @@ final class HeapMemory32 extends HeapLinearMemory {
     }
 
     private byte[] commit(int pageIndex) {
-        if (pageIndex >= slabs.slabPages()) {
-            return slabs.commit(tableLock(), this::currentTable, pageIndex, this::countCommit);
-        }
         long sizePages = sizeBytes >>> PAGE_SHIFT;
-        byte[] slab = slabs.commitLowSlab(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
-        if (!type().shared() && slabs.lowSlabFits(sizePages)) {
+        byte[] slab = slabs.commitPage(tableLock(), this::currentTable, pageIndex, sizePages, this::countCommit);
+        if (!type().shared() && slabs.committedWholeLowSlab(pageIndex, sizePages)) {
             low = slab;
         }
         return slab;
@@ -106,7 +103,7 @@ final class HeapMemory32 extends HeapLinearMemory {
 
     @Override
     boolean releasePage(long pageIndex) {
-        if (pageIndex < slabs.slabPages()) {
+        if (slabs.inLowSlab(pageIndex)) {
             low = NO_LOW;
         }
         return slabs.release(table, (int) pageIndex);
@@ -114,7 +111,7 @@ final class HeapMemory32 extends HeapLinearMemory {
 
     @Override
     boolean inLowSlab(long pageIndex) {
-        return pageIndex < slabs.slabPages();
+        return slabs.inLowSlab(pageIndex);
     }
 
     @Override
@@ -138,9 +135,7 @@ final class HeapMemory32 extends HeapLinearMemory {
         }
         if (low != NO_LOW) {
             check(!type().shared(), "a shared memory has no low slab in a field");
-            for (int p = 0; p < slabs.slabPages(); p++) {
-                check(p < pages && table[p] == low, "the low slab in the field, but page " + p + " is not committed in it");
-            }
+            slabs.checkLowSlab(table, low, pages);
         }
         slabs.check(table, slab -> slab.length);
     }

@@ -197,9 +197,31 @@ final class Slabs<B> {
         return commit(lock, table, page, countCommit);
     }
 
-    /** Whether the whole low slab lies below {@code sizePages}, so {@link #commitLowSlab} commits all of it. */
-    boolean lowSlabFits(long sizePages) {
-        return sizePages >= slabPages();
+    /** Commits {@code page}: the whole low slab when the page is in it ({@link #commitLowSlab}), else step 1. */
+    B commitPage(Object lock, Supplier<B[]> table, int page, long sizePages, Runnable countCommit) {
+        return inLowSlab(page) ? commitLowSlab(lock, table, page, sizePages, countCommit)
+                : commit(lock, table, page, countCommit);
+    }
+
+    /** Whether the page lies in the low slab. */
+    boolean inLowSlab(long page) {
+        return page < slabPages();
+    }
+
+    /**
+     * Whether {@link #commitPage} of {@code page} in a memory of {@code sizePages} committed the
+     * whole low slab (when no other thread releases pages meanwhile, as in an unshared memory).
+     */
+    boolean committedWholeLowSlab(long page, long sizePages) {
+        return inLowSlab(page) && sizePages >= slabPages();
+    }
+
+    /** Checks that {@code low}, the low slab a memory keeps in a field, is slab 0 with every page committed below {@code pages}. */
+    void checkLowSlab(B[] table, B low, long pages) {
+        for (int p = 0; p < slabPages(); p++) {
+            AbstractLinearMemory.check(p < pages && table[p] == low,
+                    "the low slab in the field, but page " + p + " is not committed in it");
+        }
     }
 
     /** Zeroes the page's bytes in its live slab if it was released since the slab was allocated. */
