@@ -89,6 +89,12 @@ abstract class AbstractLinearMemory implements LinearMemory {
     private final int bufferOffsetMask;
 
     /**
+     * Bytes of the low slab ({@link Slabs}), whose byte of address {@code a} is at {@code a}
+     * itself; 0 for memories without slabs.
+     */
+    private final long lowSlabBytes;
+
+    /**
      * Current size in bytes. Read plainly on the access fast path; written only under
      * {@link #growLock} with a volatile store (see {@link #grow}).
      */
@@ -101,11 +107,12 @@ abstract class AbstractLinearMemory implements LinearMemory {
     private volatile long growCalls;
     private final WaitQueues waitQueues;
 
-    AbstractLinearMemory(MemoryType type, Backing backing, long limitPages, int bufferOffsetMask) {
+    AbstractLinearMemory(MemoryType type, Backing backing, long limitPages, int bufferOffsetMask, long lowSlabBytes) {
         this.type = type;
         this.backing = backing;
         this.limitPages = limitPages;
         this.bufferOffsetMask = bufferOffsetMask;
+        this.lowSlabBytes = lowSlabBytes;
         this.waitQueues = type.shared() ? new WaitQueues() : null;
     }
 
@@ -151,7 +158,7 @@ abstract class AbstractLinearMemory implements LinearMemory {
 
     /** The byte of {@code address} inside the buffer that holds its page. */
     final int offsetIn(long address) {
-        return (int) address & bufferOffsetMask;
+        return address < lowSlabBytes ? (int) address : (int) address & bufferOffsetMask;
     }
 
     /** The lock of {@link #grow}, which subclasses also take to commit a slab-backed page. */

@@ -51,8 +51,8 @@ abstract class DirectLinearMemory extends AbstractLinearMemory {
      */
     ByteBuffer low = NO_LOW;
 
-    DirectLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask) {
-        super(type, Backing.DIRECT, limitPages, bufferOffsetMask);
+    DirectLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask, long lowSlabBytes) {
+        super(type, Backing.DIRECT, limitPages, bufferOffsetMask, lowSlabBytes);
     }
 
     /**

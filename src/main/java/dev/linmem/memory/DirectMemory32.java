@@ -12,7 +12,8 @@ import java.util.Arrays;
  * <h2>Layout</h2>
  * <pre>
  *   table: ByteBuffer[capacity]    capacity <= limitPages <= 65,536
- *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a),
+ *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a,
+ *                   byte (int) a in the low slab),
  *                   or null (uncommitted, reads zero)
  * </pre>
  * Every slab starts 8-byte aligned, so every page in it does too.
@@ -40,12 +41,15 @@ final class DirectMemory32 extends DirectLinearMemory {
     /** The slabs behind the table; guarded by the table lock. */
     private final Slabs<ByteBuffer> slabs;
 
-    /** @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one) */
-    DirectMemory32(MemoryType type, long limitPages, int slabShift) {
-        super(type, limitPages, Slabs.offsetMask(slabShift));
+    /**
+     * @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one)
+     * @param lowPages  pages of the low slab ({@link Slabs#lowSlabPagesFor})
+     */
+    DirectMemory32(MemoryType type, long limitPages, int slabShift, int lowPages) {
+        super(type, limitPages, Slabs.offsetMask(slabShift), (long) lowPages << PAGE_SHIFT);
         long slots = type.shared() ? limitPages : Math.min(limitPages, Math.max(type.initialPages(), MIN_TABLE_SLOTS));
         this.table = new ByteBuffer[(int) slots];
-        this.slabs = new Slabs<>(slabShift, limitPages, table.length, new ByteBuffer[0],
+        this.slabs = new Slabs<>(slabShift, lowPages, limitPages, table.length, new ByteBuffer[0],
                 DirectLinearMemory::allocateBuffer,
                 (slab, offset, lengthBytes) -> slab.put(offset, ZEROS, 0, lengthBytes));
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;

@@ -39,7 +39,7 @@ final class DirectMemory64 extends DirectLinearMemory {
     private final ByteBuffer[][] directory;
 
     DirectMemory64(MemoryType type, long limitPages) {
-        super(type, limitPages, OFFSET_MASK);
+        super(type, limitPages, OFFSET_MASK, 0);
         this.directory = new ByteBuffer[PageDirectory.directorySlots(limitPages)][];
         reserveTable(0, type.initialPages());
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;

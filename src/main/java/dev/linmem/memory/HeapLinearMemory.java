@@ -62,8 +62,8 @@ abstract class HeapLinearMemory extends AbstractLinearMemory {
      */
     byte[] low = NO_LOW;
 
-    HeapLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask) {
-        super(type, Backing.HEAP, limitPages, bufferOffsetMask);
+    HeapLinearMemory(MemoryType type, long limitPages, int bufferOffsetMask, long lowSlabBytes) {
+        super(type, Backing.HEAP, limitPages, bufferOffsetMask, lowSlabBytes);
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * <h2>Layout</h2>
  * <pre>
  *   table: byte[capacity][]      capacity <= limitPages <= 65,536
- *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a),
+ *          slot p = the slab holding page p (byte (int) a & (slabBytes - 1) is address a,
+ *                   byte (int) a in the low slab),
  *                   or null (uncommitted, reads zero)
  * </pre>
  * With one-page slabs (memories created with one page or none) slot p is page p's own
@@ -51,12 +52,15 @@ final class HeapMemory32 extends HeapLinearMemory {
     /** The slabs behind the table; guarded by the table lock. */
     private final Slabs<byte[]> slabs;
 
-    /** @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one) */
-    HeapMemory32(MemoryType type, long limitPages, int slabShift) {
-        super(type, limitPages, Slabs.offsetMask(slabShift));
+    /**
+     * @param slabShift log2 of the wasm pages per slab ({@link Slabs#slabShiftFor} unless a test picks one)
+     * @param lowPages  pages of the low slab ({@link Slabs#lowSlabPagesFor})
+     */
+    HeapMemory32(MemoryType type, long limitPages, int slabShift, int lowPages) {
+        super(type, limitPages, Slabs.offsetMask(slabShift), (long) lowPages << PAGE_SHIFT);
         long slots = type.shared() ? limitPages : Math.min(limitPages, Math.max(type.initialPages(), MIN_TABLE_SLOTS));
         this.table = new byte[(int) slots][];
-        this.slabs = new Slabs<>(slabShift, limitPages, table.length, new byte[0][], byte[]::new,
+        this.slabs = new Slabs<>(slabShift, lowPages, limitPages, table.length, new byte[0][], byte[]::new,
                 (slab, offset, lengthBytes) -> Arrays.fill(slab, offset, offset + lengthBytes, (byte) 0));
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;
     }

@@ -38,7 +38,7 @@ final class HeapMemory64 extends HeapLinearMemory {
     private final byte[][][] directory;
 
     HeapMemory64(MemoryType type, long limitPages) {
-        super(type, limitPages, OFFSET_MASK);
+        super(type, limitPages, OFFSET_MASK, 0);
         this.directory = new byte[PageDirectory.directorySlots(limitPages)][][];
         reserveTable(0, type.initialPages());
         this.sizeBytes = type.initialPages() << PAGE_SHIFT;

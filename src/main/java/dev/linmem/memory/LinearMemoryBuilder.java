@@ -7,6 +7,7 @@ public final class LinearMemoryBuilder {
     private Backing backing = Backing.HEAP;
     private long hostLimitPages = 1L << 18; // 16 GiB; see hostLimitPages(long)
     private int slabShift = -1; // chosen from the type unless a test sets it
+    private int lowSlabMaxPages = Slabs.DEFAULT_LOW_SLAB_MAX_PAGES;
 
     LinearMemoryBuilder(MemoryType type) {
         if (type == null) {
@@ -50,6 +51,28 @@ public final class LinearMemoryBuilder {
         return this;
     }
 
+    /**
+     * The most wasm pages of a wasm32 memory's <em>low slab</em>: the pages from address 0 up to
+     * its initial size, which the memory commits together on the first write into any of them
+     * and which an unshared memory then reads and writes without its page table, as fast as one
+     * plain {@code ByteBuffer} (docs/memory.md). Pages above it are committed one by one on their
+     * first write. The low slab is the initial size rounded down to whole slabs, at most this
+     * many pages, and at least one slab (1 to 64 pages, chosen from the initial size), so 0
+     * keeps it at one slab. Default 1,024 pages (64 MiB): a memory declared with at least
+     * 64 MiB takes 64 MiB of host memory on its first write, and accesses above 64 MiB take the
+     * page table. memory64 memories have no slabs and ignore this.
+     *
+     * @throws IllegalArgumentException if {@code pages} is negative or above 32,767 (a Java array
+     *         or buffer holds less than 2 GiB)
+     */
+    public LinearMemoryBuilder lowSlabMaxPages(int pages) {
+        if (pages < 0 || pages > Slabs.LOW_SLAB_PAGE_LIMIT) {
+            throw new IllegalArgumentException("lowSlabMaxPages " + pages + " outside [0, " + Slabs.LOW_SLAB_PAGE_LIMIT + "]");
+        }
+        this.lowSlabMaxPages = pages;
+        return this;
+    }
+
     public MemoryType type() {
         return type;
     }
@@ -60,6 +83,10 @@ public final class LinearMemoryBuilder {
 
     public long hostLimitPages() {
         return hostLimitPages;
+    }
+
+    public int lowSlabMaxPages() {
+        return lowSlabMaxPages;
     }
 
     /**
@@ -74,7 +101,8 @@ public final class LinearMemoryBuilder {
 
     /**
      * Creates the memory: wasm32 memories get a one-level page table whose pages live in slabs of
-     * one or more pages (chosen from the initial size, see {@code Slabs}), memory64 memories a
+     * one or more pages (chosen from the initial size, see {@code Slabs}) above a low slab (see
+     * {@link #lowSlabMaxPages(int)}), memory64 memories a
      * two-level one with one buffer per page; the backing picks heap or direct buffers.
      *
      * @throws IllegalArgumentException if the type's initial pages exceed {@link #limitPages()}
@@ -87,11 +115,12 @@ public final class LinearMemoryBuilder {
         }
         boolean wasm32 = type.addressType() == AddressType.I32;
         int shift = slabShift >= 0 ? slabShift : Slabs.slabShiftFor(type);
+        int lowPages = Slabs.lowSlabPagesFor(type, shift, lowSlabMaxPages);
         switch (backing) {
             case HEAP:
-                return wasm32 ? new HeapMemory32(type, limitPages, shift) : new HeapMemory64(type, limitPages);
+                return wasm32 ? new HeapMemory32(type, limitPages, shift, lowPages) : new HeapMemory64(type, limitPages);
             case DIRECT:
-                return wasm32 ? new DirectMemory32(type, limitPages, shift) : new DirectMemory64(type, limitPages);
+                return wasm32 ? new DirectMemory32(type, limitPages, shift, lowPages) : new DirectMemory64(type, limitPages);
             default:
                 throw new AssertionError(backing);
         }

@@ -24,12 +24,15 @@ import java.util.function.ToIntFunction;
  *
  * <h2>Layout</h2>
  * <pre>
- *   page table: [ S0 ][null][ S0 ][ S0 ][null][null][ S1 ][null] ...  one slot per wasm page
- *                  \_________\_____\                  |
- *   slabs:      [ S0 ][ S1 ][null] ...                   one slot per slab of slabPages pages
+ *   page table: [ L  ][ L  ][ L  ][ L  ][null][null][ S2 ][null] ...  one slot per wasm page
+ *                 \_____\_____\_____\                  |
+ *   slabs:      [ L  ][null][ S2 ][null] ...             one slot per slabPages pages
  *   slab s:     pages s * slabPages .. (s + 1) * slabPages - 1, in address order;
  *               page p at byte (p & (slabPages - 1)) * PAGE_BYTES, so the byte of address a
  *               is at (int) a & (slabBytes - 1)
+ *   low slab L: slab 0, pages 0 .. lowPages - 1 (here 4 pages, two slabs' worth with
+ *               slabPages = 2); page p at byte p * PAGE_BYTES, the byte of address a at
+ *               (int) a; the slab slots it spans after slot 0 stay null
  * </pre>
  * A page's table slot holds its slab once the page is committed and {@code null} before; a page
  * is committed (counted in the statistics, read from its slab) only through its own slot, so
@@ -37,19 +40,21 @@ import java.util.function.ToIntFunction;
  *
  * <h2>The low slab</h2>
  * Slab 0, the <em>low slab</em>, holds the addresses where a wasm program keeps its stack and
- * static data, which it writes from its first instruction. The memory commits it as a whole
- * ({@link #commitLowSlab}) on the first write into any of its pages, so that an unshared memory
- * can keep it in a field and reach every address below its end without the page table (the
- * memory's fast path); its slots still hold it, so every other path works unchanged.
+ * static data, which it writes from its first instruction, and its heap's start. It spans the
+ * memory's initial size in whole slabs, capped ({@link #lowSlabPagesFor}), so it may be several
+ * slabs long. The memory commits it as a whole ({@link #commitLowSlab}) on the first write into
+ * any of its pages, so that an unshared memory can keep it in a field and reach every address
+ * below its end without the page table (the memory's fast path); its slots still hold it, so
+ * every other path works unchanged.
  *
  * <h2>Invariants</h2>
  * <ol>
- *   <li>A non-null table slot {@code p} holds {@code slabs[p >>> slabShift]}.</li>
+ *   <li>A non-null table slot {@code p} holds {@code slabs[slabOf(p)]}.</li>
  *   <li>{@code slabs[s]} is non-null iff some page of slab {@code s} is committed; its length is
- *       {@link #slabBytes(int)}.</li>
- *   <li>Bit {@code i} of {@code dirtyPages[s]} is set only when page {@code i} of a live slab
- *       {@code s} is uncommitted; an uncommitted page of a live slab whose bit is clear holds
- *       zeros.</li>
+ *       {@link #slabBytes(int)}. Slab slots inside the low slab other than 0 are null.</li>
+ *   <li>Page p's dirty bit (bit {@code p & (slabPages - 1)} of {@code dirtyPages[p >>> slabShift]})
+ *       is set only when p is uncommitted and its slab live; an uncommitted page of a live slab
+ *       whose bit is clear holds zeros.</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
@@ -57,7 +62,7 @@ import java.util.function.ToIntFunction;
  * is read without it.
  * <ol>
  *   <li><b>Commit</b> page p: if its slot is set, return it (another thread won). Else take slab
- *       s = p >>> slabShift; if it is null, leave the lock, allocate a zeroed slab, retake the
+ *       s = slabOf(p); if it is null, leave the lock, allocate a zeroed slab, retake the
  *       lock and start again, installing the new slab if s is still missing (else dropping it);
  *       if the page's dirty bit is set, zero its 64 KiB and clear the bit; then publish the slab
  *       in the page's slot with a release store, so a reader that sees the slot sees the
@@ -77,8 +82,14 @@ import java.util.function.ToIntFunction;
  */
 final class Slabs<B> {
 
-    /** Most wasm pages in one slab: 64 pages = 4 MiB, the largest host allocation one first write may cause. */
+    /** Most wasm pages in one slab: 64 pages = 4 MiB, the largest host allocation one first write above the low slab may cause. */
     static final int MAX_SLAB_SHIFT = 6;
+
+    /** Default of the most pages of the low slab: 1,024 pages = 64 MiB ({@link #lowSlabPagesFor}). */
+    static final int DEFAULT_LOW_SLAB_MAX_PAGES = 1024;
+
+    /** The most pages any low slab may have: one Java array or buffer holds less than 2 GiB. */
+    static final int LOW_SLAB_PAGE_LIMIT = Integer.MAX_VALUE >> PAGE_SHIFT;
 
     /** Zeroes {@code lengthBytes} of a buffer from {@code offset}. */
     interface Clear<B> {
@@ -88,18 +99,24 @@ final class Slabs<B> {
     /** log2 of the wasm pages per slab. */
     final int slabShift;
 
+    /** Pages of the low slab (slab 0): a whole number of slabs, at least one. */
+    final int lowPages;
+
     private final long limitPages;
     private final IntFunction<B> allocate;
     private final Clear<B> clear;
+    /** Slot s holds slab s; slots 1 to lowPages / slabPages - 1 lie inside the low slab and stay null. */
     private B[] slabs;
+    /** Bit {@code p & (slabPages - 1)} of word {@code p >>> slabShift} is page p's dirty bit. */
     private long[] dirtyPages;
 
     /**
      * @param emptySlabs an empty array of the buffer type, sized for {@code tableSlots} pages
      * @param allocate   returns a zeroed buffer of the given number of bytes
      */
-    Slabs(int slabShift, long limitPages, int tableSlots, B[] emptySlabs, IntFunction<B> allocate, Clear<B> clear) {
+    Slabs(int slabShift, int lowPages, long limitPages, int tableSlots, B[] emptySlabs, IntFunction<B> allocate, Clear<B> clear) {
         this.slabShift = slabShift;
+        this.lowPages = lowPages;
         this.limitPages = limitPages;
         this.allocate = allocate;
         this.clear = clear;
@@ -118,6 +135,19 @@ final class Slabs<B> {
         return Math.min(MAX_SLAB_SHIFT, 63 - Long.numberOfLeadingZeros(pages));
     }
 
+    /**
+     * The pages of the low slab of a memory of this type: its initial size rounded down to whole
+     * slabs of {@code 2^slabShift} pages, at most {@code maxPages} (rounded down the same way),
+     * and at least one slab. So the low slab lies within the initial size whenever the initial
+     * size is at least one slab (which {@link #slabShiftFor} ensures), and the first write into
+     * it allocates at most {@code maxPages} pages or one slab, whichever is more.
+     */
+    static int lowSlabPagesFor(MemoryType type, int slabShift, int maxPages) {
+        long wanted = Math.min(type.initialPages(), maxPages);
+        long whole = wanted >>> slabShift << slabShift;
+        return (int) Math.max(1L << slabShift, whole);
+    }
+
     int slabPages() {
         return 1 << slabShift;
     }
@@ -131,10 +161,29 @@ final class Slabs<B> {
         return (int) (((long) pages + slabPages() - 1) >>> slabShift);
     }
 
-    /** Bytes of slab {@code s}: {@code slabPages} pages, fewer for a last slab cut by the limit. */
+    /** The slab holding page {@code page}: 0 in the low slab, else {@code page >>> slabShift}. */
+    int slabOf(int page) {
+        return page < lowPages ? 0 : page >>> slabShift;
+    }
+
+    /** Pages slab {@code s} spans: {@code lowPages} for the low slab, else {@code slabPages}, before any cut by the limit. */
+    private int spanPages(int s) {
+        return s == 0 ? lowPages : slabPages();
+    }
+
+    /** Bytes of slab {@code s}: the pages it spans, fewer for a last slab cut by the limit. */
     int slabBytes(int s) {
         long firstPage = (long) s << slabShift;
-        return (int) (Math.min(slabPages(), limitPages - firstPage) << PAGE_SHIFT);
+        return (int) (Math.min(spanPages(s), limitPages - firstPage) << PAGE_SHIFT);
+    }
+
+    /** The byte where page {@code page} starts inside its slab. */
+    private int pageOffset(int page) {
+        return (page < lowPages ? page : page & (slabPages() - 1)) << PAGE_SHIFT;
+    }
+
+    private long dirtyBit(int page) {
+        return 1L << (page & (slabPages() - 1));
     }
 
     /** Makes room for a page table of {@code tableSlots} slots (never shrinks). */
@@ -162,14 +211,14 @@ final class Slabs<B> {
                 if (installed != null) {
                     return installed;
                 }
-                int s = page >>> slabShift;
+                int s = slabOf(page);
                 B slab = slabs[s];
                 if (slab == null && fresh != null) {
                     slab = fresh;
                     slabs[s] = slab;
                 }
                 if (slab != null) {
-                    clearIfReleased(slab, s, page);
+                    clearIfReleased(slab, page);
                     VarHandle.releaseFence();
                     slots[page] = slab;
                     countCommit.run();
@@ -188,7 +237,7 @@ final class Slabs<B> {
      * own page's slot points.
      */
     B commitLowSlab(Object lock, Supplier<B[]> table, int page, long sizePages, Runnable countCommit) {
-        int pages = (int) Math.min(slabPages(), sizePages);
+        int pages = (int) Math.min(lowPages, sizePages);
         for (int p = 0; p < pages; p++) {
             if (p != page) {
                 commit(lock, table, p, countCommit);
@@ -205,7 +254,7 @@ final class Slabs<B> {
 
     /** Whether the page lies in the low slab. */
     boolean inLowSlab(long page) {
-        return page < slabPages();
+        return page < lowPages;
     }
 
     /**
@@ -213,23 +262,24 @@ final class Slabs<B> {
      * whole low slab (when no other thread releases pages meanwhile, as in an unshared memory).
      */
     boolean committedWholeLowSlab(long page, long sizePages) {
-        return inLowSlab(page) && sizePages >= slabPages();
+        return inLowSlab(page) && sizePages >= lowPages;
     }
 
     /** Checks that {@code low}, the low slab a memory keeps in a field, is slab 0 with every page committed below {@code pages}. */
     void checkLowSlab(B[] table, B low, long pages) {
-        for (int p = 0; p < slabPages(); p++) {
+        for (int p = 0; p < lowPages; p++) {
             AbstractLinearMemory.check(p < pages && table[p] == low,
                     "the low slab in the field, but page " + p + " is not committed in it");
         }
     }
 
     /** Zeroes the page's bytes in its live slab if it was released since the slab was allocated. */
-    private void clearIfReleased(B slab, int s, int page) {
-        long bit = 1L << (page & (slabPages() - 1));
-        if ((dirtyPages[s] & bit) != 0) {
-            clear.clear(slab, (page & (slabPages() - 1)) << PAGE_SHIFT, PAGE_BYTES);
-            dirtyPages[s] &= ~bit;
+    private void clearIfReleased(B slab, int page) {
+        int word = page >>> slabShift;
+        long bit = dirtyBit(page);
+        if ((dirtyPages[word] & bit) != 0) {
+            clear.clear(slab, pageOffset(page), PAGE_BYTES);
+            dirtyPages[word] &= ~bit;
         }
     }
 
@@ -239,17 +289,17 @@ final class Slabs<B> {
             return false;
         }
         table[page] = null;
-        int s = page >>> slabShift;
+        int s = slabOf(page);
         int first = s << slabShift;
-        int end = Math.min(first + slabPages(), table.length);
+        int end = Math.min(first + spanPages(s), table.length);
         for (int p = first; p < end; p++) {
             if (table[p] != null) {
-                dirtyPages[s] |= 1L << (page - first);
+                dirtyPages[page >>> slabShift] |= dirtyBit(page);
                 return true;
             }
         }
         slabs[s] = null;
-        dirtyPages[s] = 0;
+        Arrays.fill(dirtyPages, s, Math.min(s + (spanPages(s) >>> slabShift), dirtyPages.length), 0L);
         return true;
     }
 
@@ -257,20 +307,27 @@ final class Slabs<B> {
     void check(B[] table, ToIntFunction<B> length) {
         AbstractLinearMemory.check(slabs.length == slabsFor(table.length),
                 "slab slots " + slabs.length + " do not match table slots " + table.length);
+        int lowSlots = lowPages >>> slabShift;
         for (int s = 0; s < slabs.length; s++) {
+            if (s > 0 && s < lowSlots) {
+                AbstractLinearMemory.check(slabs[s] == null, "slab slot " + s + " inside the low slab is set");
+                continue;
+            }
             int first = s << slabShift;
-            int end = Math.min(first + slabPages(), table.length);
+            int end = Math.min(first + spanPages(s), table.length);
             boolean anyCommitted = false;
+            boolean anyDirty = false;
             for (int p = first; p < end; p++) {
+                boolean dirty = (dirtyPages[p >>> slabShift] & dirtyBit(p)) != 0;
+                anyDirty |= dirty;
                 if (table[p] != null) {
                     anyCommitted = true;
                     AbstractLinearMemory.check(table[p] == slabs[s], "page " + p + " is not in its slab " + s);
-                    AbstractLinearMemory.check((dirtyPages[s] & (1L << (p - first))) == 0,
-                            "committed page " + p + " is marked dirty");
+                    AbstractLinearMemory.check(!dirty, "committed page " + p + " is marked dirty");
                 }
             }
             AbstractLinearMemory.check(anyCommitted == (slabs[s] != null), "slab " + s + " live without committed pages or missing");
-            AbstractLinearMemory.check(slabs[s] != null || dirtyPages[s] == 0, "dropped slab " + s + " has dirty bits");
+            AbstractLinearMemory.check(slabs[s] != null || !anyDirty, "dropped slab " + s + " has dirty bits");
             AbstractLinearMemory.check(slabs[s] == null || length.applyAsInt(slabs[s]) == slabBytes(s),
                     "slab " + s + " has the wrong length");
         }

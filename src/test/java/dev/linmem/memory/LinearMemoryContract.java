@@ -413,6 +413,105 @@ abstract class LinearMemoryContract {
         assertThat(memory.getI8(0)).isEqualTo(lowPages == 1 ? (byte) 0 : (byte) 9);
     }
 
+    /**
+     * A low slab of four slabs (a memory's initial size, see {@link Slabs#lowSlabPagesFor}) acts
+     * as one buffer: its first write commits all of it; values across its inner slab boundaries
+     * and across its end read back through the fast path and, once a page of it is discarded,
+     * through the page table; the discarded page reads zero until written, and nothing else changes.
+     */
+    @Test
+    void aLowSlabOfSeveralSlabsActsAsOneBuffer() {
+        boolean wasm32 = addressType == AddressType.I32;
+        long slabPages = kindSlabPages();
+        long lowPages = 4 * slabPages;
+        LinearMemory memory = memory(lowPages);
+        assertThat(memory.grow(2)).isEqualTo(lowPages);
+        long lowEnd = lowPages * PAGE_BYTES;
+        memory.putI8(lowEnd - 1, (byte) 1);
+        assertThat(memory.stats().committedPages()).isEqualTo(wasm32 ? lowPages : 1);
+        long[] at = new long[4];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = (i + 1) * slabPages * PAGE_BYTES - 3;
+            memory.putI64(at[i], at[i] * 31 + 7);
+        }
+        for (long address : at) {
+            assertThat(memory.getI64(address)).isEqualTo(address * 31 + 7);
+        }
+        long discarded = 2 * slabPages - 1;
+        long start = discarded * PAGE_BYTES;
+        memory.putI64(start + 1000, -1L);
+        long committed = memory.stats().committedPages();
+        memory.discard(start, PAGE_BYTES);
+        assertThat(memory.stats().committedPages()).isEqualTo(committed - 1);
+        memory.checkInvariants();
+        for (long address : at) {
+            assertThat(memory.getI64(address)).as("value at %d", address)
+                    .isEqualTo(withoutBytesIn(address * 31 + 7, address, start, start + PAGE_BYTES));
+        }
+        assertThat(memory.getI64(start + 1000)).isZero();
+        memory.putI32(start + 100, 5);
+        assertThat(memory.stats().committedPages()).isEqualTo(committed);
+        assertThat(memory.getI32(start + 100)).isEqualTo(5);
+        assertThat(memory.getI64(start + 1000)).isZero();
+        for (long address : at) {
+            assertThat(memory.getI64(address)).isEqualTo(withoutBytesIn(address * 31 + 7, address, start, start + PAGE_BYTES));
+        }
+        // discarding every low page, one of a later slab first, drops the low slab; a write then commits a zeroed one
+        memory.discard(start, PAGE_BYTES);
+        memory.discard(0, lowEnd);
+        memory.checkInvariants();
+        memory.putI8(0, (byte) 2);
+        assertThat(memory.getI8(0)).isEqualTo((byte) 2);
+        assertThat(memory.getI32(start + 100)).isZero();
+        for (long address : at) {
+            assertThat(memory.getI64(address)).isEqualTo(withoutBytesIn(address * 31 + 7, address, 0, lowEnd));
+        }
+    }
+
+    /** {@link LinearMemoryBuilder#lowSlabMaxPages} caps the low slab (wasm32), never below one slab, and refuses what no buffer can hold. */
+    @Test
+    void lowSlabMaxPagesCapsTheLowSlab() {
+        boolean wasm32 = addressType == AddressType.I32;
+        long slabPages = kindSlabPages();
+        long initial = 4 * slabPages;
+        LinearMemory capped = builder(initial, MemoryType.NO_MAXIMUM).lowSlabMaxPages((int) (2 * slabPages)).build();
+        capped.putI8(0, (byte) 3);
+        assertThat(capped.stats().committedPages()).isEqualTo(wasm32 ? 2 * slabPages : 1);
+        capped.putI8(initial * PAGE_BYTES - 1, (byte) 4);
+        assertThat(capped.stats().committedPages()).isEqualTo(wasm32 ? 2 * slabPages + 1 : 2);
+        assertThat(capped.getI8(0)).isEqualTo((byte) 3);
+        assertThat(capped.getI8(initial * PAGE_BYTES - 1)).isEqualTo((byte) 4);
+        capped.checkInvariants();
+
+        LinearMemory oneSlab = builder(initial, MemoryType.NO_MAXIMUM).lowSlabMaxPages(0).build();
+        oneSlab.putI8(0, (byte) 3);
+        assertThat(oneSlab.stats().committedPages()).isEqualTo(wasm32 ? slabPages : 1);
+        oneSlab.checkInvariants();
+
+        LinearMemoryBuilder builder = builder(1, MemoryType.NO_MAXIMUM);
+        assertThatThrownBy(() -> builder.lowSlabMaxPages(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        assertThatThrownBy(() -> builder.lowSlabMaxPages(32_768))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32768");
+        assertThat(builder.lowSlabMaxPages(32_767).lowSlabMaxPages()).isEqualTo(32_767);
+    }
+
+    /** Pages per slab of this kind's memories of 4 slabs: the test's own shift, or what the builder picks for 4 x 64 pages. */
+    private long kindSlabPages() {
+        return slabShift < 0 ? 64 : 1L << slabShift;
+    }
+
+    /** {@code value} stored little-endian at {@code address}, with its bytes in {@code [from, to)} zeroed. */
+    private static long withoutBytesIn(long value, long address, long from, long to) {
+        long result = value;
+        for (int i = 0; i < 8; i++) {
+            if (address + i >= from && address + i < to) {
+                result &= ~(0xFFL << (8 * i));
+            }
+        }
+        return result;
+    }
+
     /** Pages of the low slab of a memory made by {@link #memoryAboveTheLowSlab}: one slab (none for memory64). */
     private long lowSlabPages() {
         if (addressType == AddressType.I64) {

@@ -28,7 +28,7 @@ class LinearMemoryModelTest {
     /** The memory's maximum; the model is a byte array this large. */
     private static final int MAX_PAGES = 5;
 
-    /** Steps per seed; three seeds per kind, eight kinds: 57,600 ops per run. */
+    /** Steps per seed; three seeds per kind, eleven kinds: 79,200 ops per run. */
     private static final int STEPS = 2_400;
 
     /** Every this many steps the invariant compares the whole memory with the model. */
@@ -36,25 +36,32 @@ class LinearMemoryModelTest {
 
     static List<Arguments> kinds() {
         return List.of(
-                Arguments.of(AddressType.I32, Backing.HEAP, false, -1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false, -1),
-                Arguments.of(AddressType.I32, Backing.HEAP, true, -1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, true, -1),
-                Arguments.of(AddressType.I64, Backing.HEAP, false, -1),
-                Arguments.of(AddressType.I32, Backing.HEAP, false, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, true, 2));
+                Arguments.of(AddressType.I32, Backing.HEAP, false, -1, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, -1, 1),
+                Arguments.of(AddressType.I32, Backing.HEAP, true, -1, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, -1, 1),
+                Arguments.of(AddressType.I64, Backing.HEAP, false, -1, 1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 1, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, 2, 1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 0, 4),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 4),
+                Arguments.of(AddressType.I32, Backing.HEAP, true, 1, 4));
     }
 
-    /** {@code slabShift} -1 lets the builder choose (one-page slabs at this size); 1 and 2 share slabs of 2 and 4 pages, the last one cut by the maximum. */
+    /**
+     * {@code slabShift} -1 lets the builder choose (one-page slabs at this size); 1 and 2 share
+     * slabs of 2 and 4 pages, the last one cut by the maximum. An initial size of 4 pages makes
+     * the low slab span all four (four slabs of one page, or two of two).
+     */
     @ParameterizedTest
     @MethodSource("kinds")
-    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared, int slabShift) {
-        MemoryType type = new MemoryType(1, MAX_PAGES, addressType, shared);
+    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared, int slabShift, int initialPages) {
+        MemoryType type = new MemoryType(initialPages, MAX_PAGES, addressType, shared);
         LinearMemoryBuilder builder = LinearMemory.builder(type).backing(backing);
         LinearMemoryBuilder configured = slabShift < 0 ? builder : builder.slabShift(slabShift);
         long applied = ModelCheck.<Ctx>of("LinearMemory " + addressType + " " + backing + (shared ? " shared" : "")
-                                + (slabShift < 0 ? "" : " slabShift " + slabShift),
+                                + (slabShift < 0 ? "" : " slabShift " + slabShift) + " initial " + initialPages,
                         () -> new Ctx(configured.build()))
                 .op(3, (r, c) -> new Grow(r.nextInt(3)))
                 .op(8, (r, c) -> new Put(width(r), r.nextLong(), r.nextLong()))
