@@ -156,6 +156,11 @@ abstract class AbstractLinearMemory implements LinearMemory {
     /** Copies between two spans, each within one page; they may be the same page and overlap. */
     abstract void copySpan(long dstAddress, long srcAddress, int lengthBytes);
 
+    /** Bytes of the low slab; 0 for memories without slabs. */
+    final long lowSlabBytes() {
+        return lowSlabBytes;
+    }
+
     /** The byte of {@code address} inside the buffer that holds its page. */
     final int offsetIn(long address) {
         return address < lowSlabBytes ? (int) address : (int) address & bufferOffsetMask;

@@ -131,6 +131,8 @@ final class DirectMemory32 extends DirectLinearMemory {
             check(!type().shared(), "a shared memory has no low slab in a field");
             slabs.checkLowSlab(table, low, pages);
         }
-        slabs.check(table, ByteBuffer::capacity);
+        check(lowSlabBytes() == (long) slabs.lowPages << PAGE_SHIFT, "the memory's low slab end disagrees with its slabs'");
+        slabs.check(table, ByteBuffer::capacity,
+                (slab, offset) -> slab.slice(offset, PAGE_BYTES).mismatch(ByteBuffer.wrap(ZEROS)) < 0);
     }
 }

@@ -141,6 +141,8 @@ final class HeapMemory32 extends HeapLinearMemory {
             check(!type().shared(), "a shared memory has no low slab in a field");
             slabs.checkLowSlab(table, low, pages);
         }
-        slabs.check(table, slab -> slab.length);
+        check(lowSlabBytes() == (long) slabs.lowPages << PAGE_SHIFT, "the memory's low slab end disagrees with its slabs'");
+        slabs.check(table, slab -> slab.length,
+                (slab, offset) -> Arrays.mismatch(slab, offset, offset + PAGE_BYTES, ZEROS, 0, PAGE_BYTES) < 0);
     }
 }

@@ -56,11 +56,12 @@ public final class LinearMemoryBuilder {
      * its initial size, which the memory commits together on the first write into any of them
      * and which an unshared memory then reads and writes without its page table, as fast as one
      * plain {@code ByteBuffer} (docs/memory.md). Pages above it are committed one by one on their
-     * first write. The low slab is the initial size rounded down to whole slabs, at most this
-     * many pages, and at least one slab (1 to 64 pages, chosen from the initial size), so 0
-     * keeps it at one slab. Default 1,024 pages (64 MiB): a memory declared with at least
-     * 64 MiB takes 64 MiB of host memory on its first write, and accesses above 64 MiB take the
-     * page table. memory64 memories have no slabs and ignore this.
+     * first write (the host allocates them a slab, at most 4 MiB, at a time). The low slab is the
+     * initial size rounded down to whole slabs, at most this many pages, and at least one slab
+     * (1 to 64 pages, chosen from the initial size), so 0 keeps it at one slab. Default 1,024
+     * pages (64 MiB): a memory declared with at least 64 MiB takes 64 MiB of host memory on its
+     * first write into the low slab, and accesses above 64 MiB take the page table. memory64
+     * memories have no slabs and ignore this.
      *
      * @throws IllegalArgumentException if {@code pages} is negative or above 32,767 (a Java array
      *         or buffer holds less than 2 GiB)

@@ -5,6 +5,9 @@ import static dev.linmem.memory.LinearMemory.PAGE_SHIFT;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -55,6 +58,7 @@ import java.util.function.ToIntFunction;
  *   <li>Page p's dirty bit (bit {@code p & (slabPages - 1)} of {@code dirtyPages[p >>> slabShift]})
  *       is set only when p is uncommitted and its slab live; an uncommitted page of a live slab
  *       whose bit is clear holds zeros.</li>
+ *   <li>{@code committedPages[s]} is the number of committed pages of slab {@code s}.</li>
  * </ol>
  *
  * <h2>Algorithm</h2>
@@ -96,6 +100,11 @@ final class Slabs<B> {
         void clear(B buffer, int offset, int lengthBytes);
     }
 
+    /** Whether the page of a buffer that starts at {@code offset} holds only zeros (for {@link #check}). */
+    interface ZeroPage<B> {
+        boolean isZero(B buffer, int offset);
+    }
+
     /** log2 of the wasm pages per slab. */
     final int slabShift;
 
@@ -109,6 +118,8 @@ final class Slabs<B> {
     private B[] slabs;
     /** Bit {@code p & (slabPages - 1)} of word {@code p >>> slabShift} is page p's dirty bit. */
     private long[] dirtyPages;
+    /** Slot s: how many pages of slab s are committed, so a release knows in O(1) whether it was the last. */
+    private int[] committedPages;
 
     /**
      * @param emptySlabs an empty array of the buffer type, sized for {@code tableSlots} pages
@@ -122,13 +133,14 @@ final class Slabs<B> {
         this.clear = clear;
         this.slabs = Arrays.copyOf(emptySlabs, slabsFor(tableSlots));
         this.dirtyPages = new long[slabs.length];
+        this.committedPages = new int[slabs.length];
     }
 
     /**
      * The slab size for a memory of this type: the largest power of two of pages not above
-     * {@code initialPages}, between 1 and 2^{@link #MAX_SLAB_SHIFT}. So the low slab lies within
-     * the initial size, and a memory's first write allocates at most its initial size or one
-     * page, whichever is more, and never more than 4 MiB.
+     * {@code initialPages}, between 1 and 2^{@link #MAX_SLAB_SHIFT}. So a slab fits in the
+     * initial size (and the low slab, at least one slab, lies within it), and a first write
+     * above the low slab allocates at most 4 MiB.
      */
     static int slabShiftFor(MemoryType type) {
         long pages = Math.max(1, type.initialPages());
@@ -192,6 +204,7 @@ final class Slabs<B> {
         if (needed > slabs.length) {
             slabs = Arrays.copyOf(slabs, needed);
             dirtyPages = Arrays.copyOf(dirtyPages, needed);
+            committedPages = Arrays.copyOf(committedPages, needed);
         }
     }
 
@@ -221,6 +234,7 @@ final class Slabs<B> {
                     clearIfReleased(slab, page);
                     VarHandle.releaseFence();
                     slots[page] = slab;
+                    committedPages[s]++;
                     countCommit.run();
                     return slab;
                 }
@@ -290,23 +304,27 @@ final class Slabs<B> {
         }
         table[page] = null;
         int s = slabOf(page);
-        int first = s << slabShift;
-        int end = Math.min(first + spanPages(s), table.length);
-        for (int p = first; p < end; p++) {
-            if (table[p] != null) {
-                dirtyPages[page >>> slabShift] |= dirtyBit(page);
-                return true;
-            }
+        if (--committedPages[s] > 0) {
+            dirtyPages[page >>> slabShift] |= dirtyBit(page);
+            return true;
         }
         slabs[s] = null;
         Arrays.fill(dirtyPages, s, Math.min(s + (spanPages(s) >>> slabShift), dirtyPages.length), 0L);
         return true;
     }
 
-    /** Checks the Invariants against {@code table} (for {@code checkInvariants}); {@code length} gives a buffer's bytes. */
-    void check(B[] table, ToIntFunction<B> length) {
-        AbstractLinearMemory.check(slabs.length == slabsFor(table.length),
-                "slab slots " + slabs.length + " do not match table slots " + table.length);
+    /**
+     * Checks the Invariants against {@code table} (for {@code checkInvariants}), reading every
+     * clean uncommitted page of a live slab; {@code length} gives a buffer's bytes.
+     */
+    void check(B[] table, ToIntFunction<B> length, ZeroPage<B> zeroPage) {
+        AbstractLinearMemory.check(slabs.length == slabsFor(table.length) && dirtyPages.length == slabs.length
+                        && committedPages.length == slabs.length,
+                "slab slots " + slabs.length + ", dirty words " + dirtyPages.length + " or counts "
+                        + committedPages.length + " do not match table slots " + table.length);
+        AbstractLinearMemory.check(lowPages >= slabPages() && lowPages % slabPages() == 0 && lowPages <= LOW_SLAB_PAGE_LIMIT,
+                "low slab of " + lowPages + " pages is not a whole number of " + slabPages() + "-page slabs");
+        Set<B> live = Collections.newSetFromMap(new IdentityHashMap<>());
         int lowSlots = lowPages >>> slabShift;
         for (int s = 0; s < slabs.length; s++) {
             if (s > 0 && s < lowSlots) {
@@ -315,18 +333,24 @@ final class Slabs<B> {
             }
             int first = s << slabShift;
             int end = Math.min(first + spanPages(s), table.length);
-            boolean anyCommitted = false;
+            int committed = 0;
             boolean anyDirty = false;
             for (int p = first; p < end; p++) {
                 boolean dirty = (dirtyPages[p >>> slabShift] & dirtyBit(p)) != 0;
                 anyDirty |= dirty;
                 if (table[p] != null) {
-                    anyCommitted = true;
+                    committed++;
                     AbstractLinearMemory.check(table[p] == slabs[s], "page " + p + " is not in its slab " + s);
                     AbstractLinearMemory.check(!dirty, "committed page " + p + " is marked dirty");
+                } else if (slabs[s] != null && !dirty) {
+                    AbstractLinearMemory.check(zeroPage.isZero(slabs[s], pageOffset(p)),
+                            "uncommitted page " + p + " of live slab " + s + " is not dirty but holds bytes");
                 }
             }
-            AbstractLinearMemory.check(anyCommitted == (slabs[s] != null), "slab " + s + " live without committed pages or missing");
+            AbstractLinearMemory.check(committed == committedPages[s], "slab " + s + " counts " + committedPages[s]
+                    + " committed pages, the table " + committed);
+            AbstractLinearMemory.check((committed > 0) == (slabs[s] != null), "slab " + s + " live without committed pages or missing");
+            AbstractLinearMemory.check(slabs[s] == null || live.add(slabs[s]), "slab " + s + " shares its buffer with another slab");
             AbstractLinearMemory.check(slabs[s] != null || !anyDirty, "dropped slab " + s + " has dirty bits");
             AbstractLinearMemory.check(slabs[s] == null || length.applyAsInt(slabs[s]) == slabBytes(s),
                     "slab " + s + " has the wrong length");

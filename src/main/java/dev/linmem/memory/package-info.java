@@ -22,8 +22,9 @@
  * <em>page buffer</em> (one level for wasm32, a directory of <em>chunks</em> for memory64); a
  * wasm32 memory's page buffers are <em>slabs</em> of one or more consecutive pages
  * ({@code Slabs}), and the <em>low slab</em> is slab 0, from address 0 up to the initial size
- * (capped by {@link dev.linmem.memory.LinearMemoryBuilder#lowSlabMaxPages}), committed whole and
- * reached without the page table; a page is <em>committed</em> once its slot holds its buffer,
+ * rounded down to whole slabs (capped by
+ * {@link dev.linmem.memory.LinearMemoryBuilder#lowSlabMaxPages}), committed whole and reached by
+ * unshared memories without the page table; a page is <em>committed</em> once its slot holds its buffer,
  * which happens on its first write (on the first write into any low page, for the low slab's),
  * and an uncommitted page reads zero; <em>discard</em> zeroes whole wasm pages and releases their
  * buffers; a <em>span</em> is the part of a bulk operation inside one page. Addresses are

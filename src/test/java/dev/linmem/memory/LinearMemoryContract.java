@@ -429,6 +429,7 @@ abstract class LinearMemoryContract {
         long lowEnd = lowPages * PAGE_BYTES;
         memory.putI8(lowEnd - 1, (byte) 1);
         assertThat(memory.stats().committedPages()).isEqualTo(wasm32 ? lowPages : 1);
+        assertThat(fastPathBytes(memory)).as("bytes the fast path reaches").isEqualTo(wasm32 && !shared ? lowEnd : 0);
         long[] at = new long[4];
         for (int i = 0; i < at.length; i++) {
             at[i] = (i + 1) * slabPages * PAGE_BYTES - 3;
@@ -443,6 +444,7 @@ abstract class LinearMemoryContract {
         long committed = memory.stats().committedPages();
         memory.discard(start, PAGE_BYTES);
         assertThat(memory.stats().committedPages()).isEqualTo(committed - 1);
+        assertThat(fastPathBytes(memory)).isZero();
         memory.checkInvariants();
         for (long address : at) {
             assertThat(memory.getI64(address)).as("value at %d", address)
@@ -451,6 +453,7 @@ abstract class LinearMemoryContract {
         assertThat(memory.getI64(start + 1000)).isZero();
         memory.putI32(start + 100, 5);
         assertThat(memory.stats().committedPages()).isEqualTo(committed);
+        assertThat(fastPathBytes(memory)).isEqualTo(wasm32 && !shared ? lowEnd : 0);
         assertThat(memory.getI32(start + 100)).isEqualTo(5);
         assertThat(memory.getI64(start + 1000)).isZero();
         for (long address : at) {
@@ -489,11 +492,23 @@ abstract class LinearMemoryContract {
         oneSlab.checkInvariants();
 
         LinearMemoryBuilder builder = builder(1, MemoryType.NO_MAXIMUM);
+        assertThat(builder.lowSlabMaxPages()).isEqualTo(1_024);
         assertThatThrownBy(() -> builder.lowSlabMaxPages(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
         assertThatThrownBy(() -> builder.lowSlabMaxPages(32_768))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32768");
         assertThat(builder.lowSlabMaxPages(32_767).lowSlabMaxPages()).isEqualTo(32_767);
+    }
+
+    /** Bytes below which a scalar access takes the memory's fast path (its low slab in the field), 0 while it has none. */
+    private static long fastPathBytes(LinearMemory memory) {
+        if (memory instanceof HeapLinearMemory) {
+            return ((HeapLinearMemory) memory).low.length;
+        }
+        if (memory instanceof DirectLinearMemory) {
+            return ((DirectLinearMemory) memory).low.limit();
+        }
+        throw new AssertionError("unknown memory class " + memory.getClass());
     }
 
     /** Pages per slab of this kind's memories of 4 slabs: the test's own shift, or what the builder picks for 4 x 64 pages. */

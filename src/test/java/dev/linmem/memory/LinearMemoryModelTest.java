@@ -28,7 +28,7 @@ class LinearMemoryModelTest {
     /** The memory's maximum; the model is a byte array this large. */
     private static final int MAX_PAGES = 5;
 
-    /** Steps per seed; three seeds per kind, eleven kinds: 79,200 ops per run. */
+    /** Steps per seed; three seeds per kind, thirteen kinds: 93,600 ops per run. */
     private static final int STEPS = 2_400;
 
     /** Every this many steps the invariant compares the whole memory with the model. */
@@ -36,32 +36,40 @@ class LinearMemoryModelTest {
 
     static List<Arguments> kinds() {
         return List.of(
-                Arguments.of(AddressType.I32, Backing.HEAP, false, -1, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false, -1, 1),
-                Arguments.of(AddressType.I32, Backing.HEAP, true, -1, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, true, -1, 1),
-                Arguments.of(AddressType.I64, Backing.HEAP, false, -1, 1),
-                Arguments.of(AddressType.I32, Backing.HEAP, false, 1, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 1),
-                Arguments.of(AddressType.I32, Backing.DIRECT, true, 2, 1),
-                Arguments.of(AddressType.I32, Backing.HEAP, false, 0, 4),
-                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 4),
-                Arguments.of(AddressType.I32, Backing.HEAP, true, 1, 4));
+                Arguments.of(AddressType.I32, Backing.HEAP, false, -1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, -1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, true, -1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, -1, 1, -1),
+                Arguments.of(AddressType.I64, Backing.HEAP, false, -1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 1, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, 2, 1, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 0, 4, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, false, 1, 4, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, true, 1, 4, -1),
+                Arguments.of(AddressType.I32, Backing.DIRECT, true, 0, 4, -1),
+                Arguments.of(AddressType.I32, Backing.HEAP, false, 0, 4, 2));
     }
 
     /**
      * {@code slabShift} -1 lets the builder choose (one-page slabs at this size); 1 and 2 share
      * slabs of 2 and 4 pages, the last one cut by the maximum. An initial size of 4 pages makes
-     * the low slab span all four (four slabs of one page, or two of two).
+     * the low slab span all four (four slabs of one page, or two of two), unless
+     * {@code lowSlabMaxPages} (-1: the default) caps it below the initial size.
      */
     @ParameterizedTest
     @MethodSource("kinds")
-    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared, int slabShift, int initialPages) {
+    void behavesLikeAByteArray(AddressType addressType, Backing backing, boolean shared, int slabShift, int initialPages,
+            int lowSlabMaxPages) {
         MemoryType type = new MemoryType(initialPages, MAX_PAGES, addressType, shared);
         LinearMemoryBuilder builder = LinearMemory.builder(type).backing(backing);
+        if (lowSlabMaxPages >= 0) {
+            builder.lowSlabMaxPages(lowSlabMaxPages);
+        }
         LinearMemoryBuilder configured = slabShift < 0 ? builder : builder.slabShift(slabShift);
         long applied = ModelCheck.<Ctx>of("LinearMemory " + addressType + " " + backing + (shared ? " shared" : "")
-                                + (slabShift < 0 ? "" : " slabShift " + slabShift) + " initial " + initialPages,
+                                + (slabShift < 0 ? "" : " slabShift " + slabShift) + " initial " + initialPages
+                                + (lowSlabMaxPages < 0 ? "" : " lowSlabMaxPages " + lowSlabMaxPages),
                         () -> new Ctx(configured.build()))
                 .op(3, (r, c) -> new Grow(r.nextInt(3)))
                 .op(8, (r, c) -> new Put(width(r), r.nextLong(), r.nextLong()))
