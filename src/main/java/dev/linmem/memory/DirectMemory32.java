@@ -131,8 +131,7 @@ final class DirectMemory32 extends DirectLinearMemory {
             check(!type().shared(), "a shared memory has no low slab in a field");
             slabs.checkLowSlab(table, low, pages);
         }
-        check(lowSlabBytes() == (long) slabs.lowPages << PAGE_SHIFT, "the memory's low slab end disagrees with its slabs'");
-        slabs.check(table, ByteBuffer::capacity,
+        slabs.check(table, lowSlabBytes(), ByteBuffer::capacity,
                 (slab, offset) -> slab.slice(offset, PAGE_BYTES).mismatch(ByteBuffer.wrap(ZEROS)) < 0);
     }
 }

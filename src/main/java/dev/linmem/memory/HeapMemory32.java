@@ -141,8 +141,7 @@ final class HeapMemory32 extends HeapLinearMemory {
             check(!type().shared(), "a shared memory has no low slab in a field");
             slabs.checkLowSlab(table, low, pages);
         }
-        check(lowSlabBytes() == (long) slabs.lowPages << PAGE_SHIFT, "the memory's low slab end disagrees with its slabs'");
-        slabs.check(table, slab -> slab.length,
+        slabs.check(table, lowSlabBytes(), slab -> slab.length,
                 (slab, offset) -> Arrays.mismatch(slab, offset, offset + PAGE_BYTES, ZEROS, 0, PAGE_BYTES) < 0);
     }
 }

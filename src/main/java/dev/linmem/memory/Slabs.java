@@ -315,9 +315,13 @@ final class Slabs<B> {
 
     /**
      * Checks the Invariants against {@code table} (for {@code checkInvariants}), reading every
-     * clean uncommitted page of a live slab; {@code length} gives a buffer's bytes.
+     * clean uncommitted page of a live slab, and that {@code memoryLowSlabBytes}, the low slab's
+     * end the memory keeps for {@link AbstractLinearMemory#offsetIn}, agrees; {@code length}
+     * gives a buffer's bytes.
      */
-    void check(B[] table, ToIntFunction<B> length, ZeroPage<B> zeroPage) {
+    void check(B[] table, long memoryLowSlabBytes, ToIntFunction<B> length, ZeroPage<B> zeroPage) {
+        AbstractLinearMemory.check(memoryLowSlabBytes == (long) lowPages << PAGE_SHIFT,
+                "the memory's low slab end " + memoryLowSlabBytes + " disagrees with " + lowPages + " low pages");
         AbstractLinearMemory.check(slabs.length == slabsFor(table.length) && dirtyPages.length == slabs.length
                         && committedPages.length == slabs.length,
                 "slab slots " + slabs.length + ", dirty words " + dirtyPages.length + " or counts "
